@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs every test file (or those given) with node's test runner; TypeScript through tsx.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+if [ "$#" -gt 0 ]; then files=("$@"); else mapfile -t files < <(find test -name '*.test.ts' | sort); fi
+exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"

@@ -1,0 +1,37 @@
+import type { ResolvedJob } from './job.js';
+import type { ResolvedExecutionConfig } from './execution-config.js';
+
+export type FinalState = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'CANCELLED';
+export type ExecutionState = 'PENDING' | 'RUNNING' | FinalState;
+export const FINAL_STATES: readonly FinalState[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
+
+export function isFinal(state: ExecutionState): state is FinalState {
+  return (FINAL_STATES as readonly string[]).includes(state);
+}
+
+/** One run of a job: its id, when it was created and where its files live in the staging area. */
+export interface Execution {
+  readonly id: string;
+  readonly job: ResolvedJob;
+  readonly config: ResolvedExecutionConfig;
+  readonly created: Date;
+  /** Relative to the staging root: `<namespace>-<name>/<YYYY-MM-DD>/<HHMM>/<id>`. */
+  readonly baseDir: string;
+  readonly inputDir: string;
+  readonly outputDir: string;
+}
+
+export const OUTPUT_JSON_FILENAME = 'smartjob.json';
+
+/** 16 hex characters: unique enough for names and short enough for every backend's limits. */
+export function newExecutionId(): string {
+  return globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+}
+
+export function createExecution(job: ResolvedJob, config: ResolvedExecutionConfig, id: string, created: Date): Execution {
+  const iso = created.toISOString(); // UTC, so every host lays out the same tree
+  const day = iso.slice(0, 10);
+  const hhmm = iso.slice(11, 13) + iso.slice(14, 16);
+  const baseDir = `${job.namespace}-${job.name}/${day}/${hhmm}/${id}`;
+  return { id, job, config, created, baseDir, inputDir: `${baseDir}/input`, outputDir: `${baseDir}/output` };
+}

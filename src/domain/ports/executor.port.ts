@@ -1,0 +1,70 @@
+import type { BackendType } from '../backend-type.js';
+import type { ExecutionState } from '../execution.js';
+import type { OptionalSetting, ResolvedExecutionConfig } from '../execution-config.js';
+import type { ExecutionStatus } from '../result.js';
+
+/** Everything a backend needs to start one execution, and to describe it again later from its id alone. */
+export interface LaunchSpec {
+  readonly executionId: string;
+  readonly jobName: string;
+  readonly jobNamespace: string;
+  readonly created: Date;
+  /** Relative to the staging root; recorded on the backend object so a new process can find the outputs. */
+  readonly baseDir: string;
+  readonly image: string;
+  /** Replaces the image's command; empty keeps the image's own. */
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly config: ResolvedExecutionConfig;
+}
+
+export interface LogLine {
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+}
+
+export interface ListFilter {
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly states?: readonly ExecutionState[];
+}
+
+export interface WaitOptions {
+  /** Aborting stops waiting (it does not cancel the execution): the wait rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+export interface LogOptions {
+  /** Keep streaming until the execution ends. @default false */
+  readonly follow?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs executions on one backend. Written in the domain's words: adapters translate SDK errors into
+ * domain errors (transient ones carry `retryable: true`).
+ */
+export interface ExecutorPort {
+  readonly backend: BackendType;
+  /** Where the staging root is visible inside the job's container. */
+  containerStagingRoot(config: ResolvedExecutionConfig): string;
+  /** Settings present in `config` that this backend cannot honour (the service warns about them). */
+  unsupportedSettings(config: ResolvedExecutionConfig): readonly OptionalSetting[];
+  /** Checks what must be true before anything is staged (image present or pullable, settings present). */
+  preflight(image: string, config: ResolvedExecutionConfig, signal?: AbortSignal): Promise<void>;
+  /** Starts the execution, once. One attempt: the service retries, after checking `getStatus`. Returns the log URL. */
+  launch(spec: LaunchSpec, signal?: AbortSignal): Promise<{ readonly logUrl: string }>;
+  /** undefined when the backend knows no execution with that id. */
+  getStatus(executionId: string): Promise<ExecutionStatus | undefined>;
+  /** Resolves with a final status. Enforces the timeout where the platform does not. */
+  wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus>;
+  /** Idempotent; the final state becomes CANCELLED unless it had already ended. */
+  cancel(executionId: string): Promise<void>;
+  logs(executionId: string, options?: LogOptions): AsyncIterable<LogLine>;
+  list(filter: ListFilter): Promise<readonly ExecutionStatus[]>;
+  /** The caller of `run` has its result: free what exists only to report it (Docker: the container). */
+  release(executionId: string): Promise<void>;
+  /** Deletes the backend object of a finished execution (cleanup). */
+  remove(executionId: string): Promise<void>;
+}

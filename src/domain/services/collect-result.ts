@@ -1,0 +1,49 @@
+import pRetry from 'p-retry';
+import { isRetryable } from '../errors.js';
+import { OUTPUT_JSON_FILENAME, type FinalState } from '../execution.js';
+import type { ResolvedExecutionConfig } from '../execution-config.js';
+import type { StoragePort } from '../ports/storage.port.js';
+import type { ExecutionResult, ExecutionStatus } from '../result.js';
+
+export interface JsonOutput {
+  readonly jsonOutput: unknown;
+  readonly jsonOutputError: string | undefined;
+}
+
+/** Reads `output/smartjob.json`: absent gives undefined, malformed is reported in the result, not thrown. */
+export async function readJsonOutput(storage: StoragePort, baseDir: string, config: Pick<ResolvedExecutionConfig, 'retry' | 'timeout'>): Promise<JsonOutput> {
+  const path = `${baseDir}/output/${OUTPUT_JSON_FILENAME}`;
+  const bytes = await pRetry(() => storage.read(path, { signal: AbortSignal.timeout(config.timeout.timeoutSecondsDownload * 1000) }), {
+    retries: config.retry.maxAttemptsDownload - 1,
+    minTimeout: 200,
+    shouldRetry: isRetryable,
+  });
+  if (bytes === undefined) return { jsonOutput: undefined, jsonOutputError: undefined };
+  try {
+    return { jsonOutput: JSON.parse(new TextDecoder().decode(bytes)), jsonOutputError: undefined };
+  } catch (error) {
+    return { jsonOutput: undefined, jsonOutputError: `${OUTPUT_JSON_FILENAME} is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+export function buildResult(status: ExecutionStatus & { state: FinalState }, output: JsonOutput, outputPath: string, now: Date): ExecutionResult {
+  const stopped = status.stopped ?? now;
+  const from = status.started ?? status.created;
+  return {
+    success: status.state === 'SUCCEEDED',
+    state: status.state,
+    exitCode: status.exitCode,
+    message: status.message,
+    executionId: status.executionId,
+    jobName: status.jobName,
+    jobNamespace: status.jobNamespace,
+    created: status.created,
+    started: status.started,
+    stopped,
+    durationSeconds: Math.max(0, (stopped.getTime() - from.getTime()) / 1000),
+    logUrl: status.logUrl,
+    outputPath,
+    jsonOutput: output.jsonOutput,
+    jsonOutputError: output.jsonOutputError,
+  };
+}

@@ -1,0 +1,197 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { FINAL_STATES, isFinal } from '../execution.js';
+import { resolveExecutionConfig } from '../execution-config.js';
+import type { SmartJob } from '../job.js';
+import type { ExecutorPort, ListFilter, LogLine, LogOptions } from '../ports/executor.port.js';
+import type { LocalFilesPort } from '../ports/local-files.port.js';
+import type { LoggerPort } from '../ports/logger.port.js';
+import type { StoragePort } from '../ports/storage.port.js';
+import type { ExecutionResult, ExecutionStatus, SchedulingDetails } from '../result.js';
+import { optionalPositiveInteger } from '../validation.js';
+import { buildResult, readJsonOutput } from './collect-result.js';
+import { launchWithRetry } from './launch.js';
+import { planExecution, type ExecutionPlan, type RunOptions, type ScheduleOptions } from './plan.js';
+import { stageExecution } from './stage.js';
+import { waitForFinal } from './wait-for-final.js';
+
+export interface ExecutorServiceDeps {
+  readonly executor: ExecutorPort;
+  readonly storage: StoragePort;
+  readonly localFiles: LocalFilesPort;
+  readonly logger: LoggerPort;
+  /** How many executions of this service may be active at once; the rest wait in a queue. @default 4 */
+  readonly maxWorkers?: number;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+export interface Scheduled<R> {
+  readonly details: SchedulingDetails;
+  readonly result: R;
+}
+
+export interface AttachOptions {
+  /** Aborting stops waiting; the execution itself goes on. */
+  readonly signal?: AbortSignal;
+}
+
+export interface CleanupOptions {
+  /** Only executions that stopped at least this long ago. @default 0 */
+  readonly olderThanSeconds?: number;
+  readonly namespace?: string;
+}
+
+const EXECUTION_ID_RULE = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Runs jobs on one backend: validate, stage, launch (with retries), wait, collect the result. */
+export class ExecutorService {
+  private readonly limit: LimitFunction;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ExecutorServiceDeps) {
+    this.limit = pLimit(optionalPositiveInteger('maxWorkers', deps.maxWorkers) ?? 4);
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get backend() {
+    return this.deps.executor.backend;
+  }
+
+  /** Runs the job and resolves with its final result (a failed job is a result, not an error). */
+  async run(job: SmartJob, options?: RunOptions): Promise<ExecutionResult> {
+    const { result } = await this.schedule(job, { ...options, forget: false });
+    return result;
+  }
+
+  /** Resolves once the backend accepted the execution; `result` settles when it ends (undefined with `forget`). */
+  schedule(job: SmartJob, options: ScheduleOptions & { readonly forget: true }): Promise<Scheduled<undefined>>;
+  schedule(job: SmartJob, options?: ScheduleOptions): Promise<Scheduled<Promise<ExecutionResult>>>;
+  async schedule(job: SmartJob, options?: ScheduleOptions): Promise<Scheduled<Promise<ExecutionResult> | undefined>> {
+    const plan = await planExecution(job, options, { ...this.deps, now: this.now });
+    return new Promise((resolve, reject) => {
+      const result = this.limit(() =>
+        this.lifecycle(plan, (details) => resolve({ details, result: plan.forget ? undefined : (result as Promise<ExecutionResult>) })),
+      );
+      result.catch((error: unknown) => {
+        reject(error); // no-op once scheduled: then the caller holds `result`
+        if (plan.forget) this.deps.logger.warn(`forgotten execution ${plan.execution.id} could not be followed: ${String(error)}`);
+      });
+    });
+  }
+
+  async getStatus(executionId: string): Promise<ExecutionStatus> {
+    return this.requireStatus(executionId);
+  }
+
+  /** Waits for an execution (scheduled by any process) and returns the same result `run` would. */
+  async attach(executionId: string, options?: AttachOptions): Promise<ExecutionResult> {
+    await this.requireStatus(executionId);
+    const status = await this.deps.executor.wait(executionId, { signal: options?.signal });
+    return this.resultOf(status, resolveExecutionConfig({}));
+  }
+
+  /** Idempotent: cancelling a finished execution changes nothing. */
+  async cancel(executionId: string): Promise<void> {
+    await this.requireStatus(executionId);
+    await this.deps.executor.cancel(executionId);
+  }
+
+  /** Output lines tagged by stream; with `follow` it streams until the execution ends. */
+  async *logs(executionId: string, options?: LogOptions): AsyncIterable<LogLine> {
+    await this.requireStatus(executionId);
+    yield* this.deps.executor.logs(executionId, options);
+  }
+
+  list(filter: ListFilter = {}): Promise<readonly ExecutionStatus[]> {
+    return this.deps.executor.list(filter);
+  }
+
+  /** Removes finished executions' backend objects and staging directories; never a running one. */
+  async cleanup(options: CleanupOptions = {}): Promise<{ readonly removed: readonly string[] }> {
+    const olderThan = options.olderThanSeconds ?? 0;
+    if (typeof olderThan !== 'number' || !(olderThan >= 0)) throw new ValidationError('olderThanSeconds', 'must be a number >= 0', olderThan);
+    const cutoff = this.now().getTime() - olderThan * 1000;
+    const finished = await this.deps.executor.list({ namespace: options.namespace, states: FINAL_STATES });
+    const removed: string[] = [];
+    for (const status of finished) {
+      if (!isFinal(status.state) || (status.stopped?.getTime() ?? Infinity) > cutoff) continue;
+      await this.deps.executor.remove(status.executionId);
+      await this.deps.storage.remove(status.baseDir);
+      removed.push(status.executionId);
+    }
+    return { removed };
+  }
+
+  private async lifecycle(plan: ExecutionPlan, onScheduled: (d: SchedulingDetails) => void): Promise<ExecutionResult | undefined> {
+    const { executor, storage, logger } = this.deps;
+    const { execution, signal } = plan;
+    if (signal?.aborted) return this.settleUnstarted(plan, onScheduled);
+    await stageExecution(storage, plan);
+    let logUrl: string;
+    try {
+      ({ logUrl } = await launchWithRetry(executor, plan.spec, logger, {
+        maxAttempts: execution.config.retry.maxAttemptsSchedule,
+        attemptTimeoutSeconds: execution.config.timeout.timeoutSecondsSchedule,
+        signal,
+      }));
+    } catch (error) {
+      const started = signal?.aborted ? await executor.getStatus(execution.id) : undefined;
+      if (!started) {
+        await storage.remove(execution.baseDir).catch(() => undefined); // report the launch error, not this one
+        if (signal?.aborted) return this.settleUnstarted(plan, onScheduled);
+        throw error;
+      }
+      logUrl = started.logUrl;
+    }
+    onScheduled(this.detailsOf(plan, logUrl));
+    const status = await waitForFinal(executor, execution.id, signal);
+    if (plan.forget) return undefined;
+    const result = await this.resultOf(status, execution.config);
+    await executor.release(execution.id);
+    return result;
+  }
+
+  /** Aborted before anything started: nothing is left behind and the result says CANCELLED. */
+  private settleUnstarted(plan: ExecutionPlan, onScheduled: (d: SchedulingDetails) => void): ExecutionResult {
+    const details = this.detailsOf(plan, '');
+    onScheduled(details);
+    const { execution } = plan;
+    const status = {
+      executionId: execution.id, jobName: execution.job.name, jobNamespace: execution.job.namespace,
+      state: 'CANCELLED' as const, created: execution.created, started: undefined, stopped: this.now(),
+      exitCode: undefined, message: 'cancelled before it started', logUrl: '', baseDir: execution.baseDir,
+      timeoutSeconds: execution.config.timeout.timeoutSeconds,
+    };
+    return buildResult(status, { jsonOutput: undefined, jsonOutputError: undefined }, details.outputPath, this.now());
+  }
+
+  private async resultOf(status: ExecutionStatus, config: ReturnType<typeof resolveExecutionConfig>): Promise<ExecutionResult> {
+    if (!isFinal(status.state)) throw new Error(`internal: ${status.executionId} is not final (${status.state})`);
+    const output = await readJsonOutput(this.deps.storage, status.baseDir, config);
+    return buildResult({ ...status, state: status.state }, output, this.deps.storage.location(`${status.baseDir}/output`), this.now());
+  }
+
+  private detailsOf(plan: ExecutionPlan, logUrl: string): SchedulingDetails {
+    const { execution } = plan;
+    return {
+      backend: this.backend,
+      executionId: execution.id,
+      jobName: execution.job.name,
+      jobNamespace: execution.job.namespace,
+      created: execution.created,
+      logUrl,
+      inputPath: this.deps.storage.location(execution.inputDir),
+      outputPath: this.deps.storage.location(execution.outputDir),
+    };
+  }
+
+  private async requireStatus(executionId: string): Promise<ExecutionStatus> {
+    if (typeof executionId !== 'string' || !EXECUTION_ID_RULE.test(executionId)) {
+      throw new ValidationError('executionId', 'must be an execution id (lowercase letters, digits, hyphens)', executionId);
+    }
+    const status = await this.deps.executor.getStatus(executionId);
+    if (!status) throw new NotFoundError(`execution '${executionId}'`, `execution '${executionId}' was not found on the ${this.backend} backend`);
+    return status;
+  }
+}

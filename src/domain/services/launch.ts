@@ -1,0 +1,47 @@
+import pRetry from 'p-retry';
+import { isRetryable } from '../errors.js';
+import type { ExecutorPort, LaunchSpec } from '../ports/executor.port.js';
+import type { LoggerPort } from '../ports/logger.port.js';
+
+export interface LaunchRetryOptions {
+  readonly maxAttempts: number;
+  readonly attemptTimeoutSeconds: number;
+  readonly signal: AbortSignal | undefined;
+  /** @default 250 */
+  readonly minBackoffMs?: number;
+}
+
+/**
+ * Launches with retries on transient errors. Before each retry it asks the backend whether the previous
+ * attempt already started the execution (its answer may have been lost), so an execution never starts twice.
+ */
+export async function launchWithRetry(
+  executor: ExecutorPort,
+  spec: LaunchSpec,
+  logger: LoggerPort,
+  options: LaunchRetryOptions,
+): Promise<{ logUrl: string }> {
+  return pRetry(
+    async (attempt) => {
+      if (attempt > 1) {
+        const existing = await executor.getStatus(spec.executionId);
+        if (existing) return { logUrl: existing.logUrl };
+      }
+      const timeout = AbortSignal.timeout(options.attemptTimeoutSeconds * 1000);
+      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+      return executor.launch(spec, signal);
+    },
+    {
+      retries: options.maxAttempts - 1,
+      minTimeout: options.minBackoffMs ?? 250,
+      factor: 2,
+      signal: options.signal,
+      shouldRetry: (error) => isRetryable(error) || (error.name === 'TimeoutError' && !options.signal?.aborted),
+      onFailedAttempt: (error) => {
+        if (error.retriesLeft > 0 && (isRetryable(error) || error.name === 'TimeoutError')) {
+          logger.warn(`launch of ${spec.executionId} failed (attempt ${error.attemptNumber}), retrying: ${error.message}`);
+        }
+      },
+    },
+  );
+}

@@ -1,0 +1,49 @@
+import { ValidationError } from './errors.js';
+
+const ENV_NAME_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Set by the SDK for every execution; a job cannot override them. */
+export const RESERVED_ENV_NAMES: readonly string[] = ['INPUT_PATH', 'OUTPUT_PATH', 'EXECUTION_ID'];
+
+export function validateEnvMap(field: string, value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(field, 'must be an object of string values', value);
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (!ENV_NAME_RULE.test(key)) throw new ValidationError(`${field}.${key}`, 'must be a name matching [A-Za-z_][A-Za-z0-9_]*');
+    if (RESERVED_ENV_NAMES.includes(key)) throw new ValidationError(`${field}.${key}`, 'is set by smartjob and cannot be overridden');
+    if (typeof v !== 'string') throw new ValidationError(`${field}.${key}`, 'must be a string', v);
+  }
+  return value as Record<string, string>;
+}
+
+export function validateArgs(field: string, value: unknown): readonly string[] {
+  if (!Array.isArray(value)) throw new ValidationError(field, 'must be an array of strings', value);
+  value.forEach((arg, i) => {
+    if (typeof arg !== 'string') throw new ValidationError(`${field}[${i}]`, 'must be a string', arg);
+  });
+  return value as string[];
+}
+
+export function optionalPositiveInteger(field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValidationError(field, 'must be a positive integer', value);
+  }
+  return value;
+}
+
+export function optionalPositiveNumber(field: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError(field, 'must be a positive number', value);
+  }
+  return value;
+}
+
+export function optionalString(field: string, value: unknown, rule?: RegExp, ruleText?: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '' || (rule && !rule.test(value))) {
+    throw new ValidationError(field, ruleText ?? 'must be a non-empty string', value);
+  }
+  return value;
+}

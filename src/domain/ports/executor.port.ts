@@ -1,6 +1,6 @@
 import type { BackendType } from '../backend-type.js';
 import type { ExecutionState } from '../execution.js';
-import type { OptionalSetting, ResolvedExecutionConfig } from '../execution-config.js';
+import type { ResolvedExecutionConfig } from '../execution-config.js';
 import type { ExecutionStatus } from '../result.js';
 
 /** Everything a backend needs to start one execution, and to describe it again later from its id alone. */
@@ -50,7 +50,7 @@ export interface ExecutorPort {
   /** Where the staging root is visible inside the job's container. */
   containerStagingRoot(config: ResolvedExecutionConfig): string;
   /** Settings present in `config` that this backend cannot honour (the service warns about them). */
-  unsupportedSettings(config: ResolvedExecutionConfig): readonly OptionalSetting[];
+  unsupportedSettings(config: ResolvedExecutionConfig): readonly string[];
   /** Checks what must be true before anything is staged (image present or pullable, settings present). */
   preflight(image: string, config: ResolvedExecutionConfig, signal?: AbortSignal): Promise<void>;
   /** Starts the execution, once. One attempt: the service retries, after checking `getStatus`. Returns the log URL. */

@@ -1,0 +1,27 @@
+// The public API, listed explicitly: what is not here is internal.
+export { getExecutorService, type GetExecutorServiceOptions } from './app/executor-factory.js';
+export { ExecutorService, type AttachOptions, type CleanupOptions, type Scheduled } from './domain/services/executor.service.js';
+export type { RunOptions, ScheduleOptions } from './domain/services/plan.js';
+export type { SmartJob } from './domain/job.js';
+export { BytesInput, GcsInput, JsonInput, LocalPathInput, type Input } from './domain/inputs.js';
+export type { ExecutionConfig, RetryConfig, TimeoutConfig, SidecarContainer } from './domain/execution-config.js';
+export type { ExecutionResult, ExecutionStatus, SchedulingDetails } from './domain/result.js';
+export type { ExecutionState, FinalState } from './domain/execution.js';
+export type { BackendType } from './domain/backend-type.js';
+export type { ListFilter, LogLine, LogOptions } from './domain/ports/executor.port.js';
+export type { LoggerPort } from './domain/ports/logger.port.js';
+export type { DockerBackendOptions, DockerStaging } from './infra/docker/docker-options.js';
+export type { PullPolicy } from './infra/docker/docker-image.js';
+export {
+  BackendUnavailableError,
+  ConfigurationError,
+  ImageUnavailableError,
+  NotFoundError,
+  NotSupportedError,
+  PermissionDeniedError,
+  SchedulingError,
+  SmartJobError,
+  StorageError,
+  ValidationError,
+  type SmartJobErrorCode,
+} from './domain/errors.js';

@@ -1,0 +1,30 @@
+import { BackendUnavailableError, NotFoundError, SchedulingError, SmartJobError } from '../../domain/errors.js';
+
+const HINT = 'is the Docker daemon running? (`npm run setup` starts one here; otherwise set DOCKER_HOST)';
+
+export function statusCodeOf(error: unknown): number | undefined {
+  const code = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** dockerode errors → domain errors: unreachable daemon and 5xx are retryable, 404 is NotFound. */
+export function translateDockerError(error: unknown, doing: string): Error {
+  if (error instanceof SmartJobError || (error as Error)?.name === 'AbortError') return error as Error;
+  const status = statusCodeOf(error);
+  const message = (error as Error)?.message ?? String(error);
+  if (status === undefined && /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|socket hang up/i.test(message)) {
+    return new BackendUnavailableError(`Docker daemon unreachable while ${doing}: ${message}; ${HINT}`, { cause: error });
+  }
+  if (status === 404) return new NotFoundError(doing, `not found while ${doing}: ${message}`);
+  return new SchedulingError(`Docker refused ${doing}: ${message}`, { cause: error, retryable: status !== undefined && status >= 500 });
+}
+
+/** Runs a call where "already in that state" answers (304 not modified, 404 gone, 409 conflict) are success. */
+export async function tolerating<T>(codes: readonly number[], call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (codes.includes(statusCodeOf(error) ?? -1)) return undefined;
+    throw error;
+  }
+}

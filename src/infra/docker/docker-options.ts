@@ -1,0 +1,52 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { PullPolicy } from './docker-image.js';
+
+/** How the staging area reaches the container. */
+export type DockerStaging =
+  /** A host directory bind-mounted at /staging: no copy at all. Needs the daemon on this host. */
+  | { readonly mode: 'bind'; readonly hostDir?: string }
+  /** A named volume filled through the archive API: works with a daemon on another host. */
+  | { readonly mode: 'volume'; readonly volumeName?: string; readonly helperImage?: string };
+
+export interface DockerBackendOptions {
+  /** A configured client. @default new Docker() (honours DOCKER_HOST) */
+  readonly docker?: Docker;
+  /**
+   * @default bind mode in `$SMARTJOB_DOCKER_STAGING_DIR`, else `$XDG_CACHE_HOME/smartjob/staging` (~/.cache/…);
+   * volume mode `smartjob-staging` when DOCKER_HOST names a remote daemon (tcp:// or ssh:// not on loopback).
+   */
+  readonly staging?: DockerStaging;
+  /** Network of the job containers. @default $SMARTJOB_DOCKER_NETWORK, else the daemon's default */
+  readonly networkMode?: string;
+  /** @default 'if-not-present' */
+  readonly pullPolicy?: PullPolicy;
+  /** Seconds between SIGTERM and SIGKILL when a container is stopped (timeout, cancel). @default 5 */
+  readonly stopGraceSeconds?: number;
+  /** Remove a container as soon as its end is observed, even when nobody collects its result (forget). @default false */
+  readonly removeOnFinish?: boolean;
+}
+
+export const STAGING_MOUNT = '/staging';
+
+export function defaultStaging(env: NodeJS.ProcessEnv = process.env): DockerStaging {
+  if (isRemoteDaemon(env.DOCKER_HOST)) return { mode: 'volume', volumeName: 'smartjob-staging' };
+  return { mode: 'bind', hostDir: defaultStagingDir(env) };
+}
+
+export function defaultStagingDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SMARTJOB_DOCKER_STAGING_DIR) return env.SMARTJOB_DOCKER_STAGING_DIR;
+  const cache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cache, 'smartjob', 'staging');
+}
+
+function isRemoteDaemon(dockerHost: string | undefined): boolean {
+  if (!dockerHost || dockerHost.startsWith('unix://') || dockerHost.startsWith('npipe://')) return false;
+  try {
+    const { hostname } = new URL(dockerHost);
+    return !['localhost', '127.0.0.1', '[::1]', '::1'].includes(hostname);
+  } catch {
+    return false; // not a URL: dockerode will report it when it connects
+  }
+}

@@ -1,0 +1,60 @@
+import type Docker from 'dockerode';
+import type { ExecutionState } from '../../domain/execution.js';
+import type { ExecutionStatus } from '../../domain/result.js';
+import { recordFromLabels } from './docker-labels.js';
+
+/**
+ * Why a container was stopped by the SDK, recorded by renaming it (labels are immutable), so any
+ * process that later inspects it tells a cancellation or a timeout from the job's own failure.
+ */
+export const STOP_MARKER = { cancelled: '--cancelled', timedOut: '--timed-out' } as const;
+export type StopReason = keyof typeof STOP_MARKER;
+
+export function stopReasonOf(containerName: string): StopReason | undefined {
+  if (containerName.endsWith(STOP_MARKER.cancelled)) return 'cancelled';
+  if (containerName.endsWith(STOP_MARKER.timedOut)) return 'timedOut';
+  return undefined;
+}
+
+/** The command a person can paste to see the logs. */
+export function logCommand(executionId: string): string {
+  return `docker logs $(docker ps -aq --filter label=smartjob.execution-id=${executionId})`;
+}
+
+export function statusFromInspect(info: Docker.ContainerInspectInfo): ExecutionStatus | undefined {
+  const record = recordFromLabels(info.Config.Labels);
+  if (!record) return undefined;
+  const { state, exitCode, message } = stateOf(info, record.timeoutSeconds);
+  return {
+    ...record,
+    state,
+    started: dockerDate(info.State.StartedAt),
+    stopped: state === 'PENDING' || state === 'RUNNING' ? undefined : dockerDate(info.State.FinishedAt),
+    exitCode,
+    message,
+    logUrl: logCommand(record.executionId),
+  };
+}
+
+function stateOf(info: Docker.ContainerInspectInfo, timeoutSeconds: number): { state: ExecutionState; exitCode?: number; message?: string } {
+  const reason = stopReasonOf(info.Name);
+  const { Status, ExitCode, OOMKilled } = info.State;
+  if (Status === 'created') {
+    if (reason === 'cancelled') return { state: 'CANCELLED', message: 'cancelled before it started' };
+    if (reason === 'timedOut') return { state: 'TIMED_OUT', message: `never started within the timeout of ${timeoutSeconds}s` };
+    return { state: 'PENDING' };
+  }
+  if (Status === 'running' || Status === 'paused' || Status === 'restarting') return { state: 'RUNNING' };
+  if (reason === 'timedOut') return { state: 'TIMED_OUT', exitCode: ExitCode, message: `timeout of ${timeoutSeconds}s reached: the container was stopped` };
+  if (reason === 'cancelled') return { state: 'CANCELLED', exitCode: ExitCode, message: 'cancelled: the container was stopped' };
+  if (OOMKilled) return { state: 'FAILED', exitCode: ExitCode, message: 'the container ran out of memory and was killed (OOM)' };
+  if (ExitCode === 0) return { state: 'SUCCEEDED', exitCode: 0 };
+  return { state: 'FAILED', exitCode: ExitCode, message: `the job exited with code ${ExitCode}${info.State.Error ? `: ${info.State.Error}` : ''}` };
+}
+
+/** Docker writes '0001-01-01T00:00:00Z' for "never". */
+function dockerDate(value: string | undefined): Date | undefined {
+  if (!value || value.startsWith('0001-')) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

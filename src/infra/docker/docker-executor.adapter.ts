@@ -144,6 +144,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
         Binds: staging.mode === 'bind' ? [`${staging.hostDir}:${STAGING_MOUNT}`] : undefined,
         Mounts: staging.mode === 'volume' ? [{ Type: 'volume', Source: staging.volumeName, Target: STAGING_MOUNT }] : undefined,
         Memory: memoryGb ? Math.round(memoryGb * 1024 ** 3) : undefined,
+        MemorySwap: memoryGb ? Math.round(memoryGb * 1024 ** 3) : undefined, // no swap: the limit is the limit
         NanoCpus: cpu ? Math.round(cpu * 1e9) : undefined,
       },
     };

@@ -25,11 +25,14 @@ export function statusFromInspect(info: Docker.ContainerInspectInfo): ExecutionS
   const record = recordFromLabels(info.Config.Labels);
   if (!record) return undefined;
   const { state, exitCode, message } = stateOf(info, record.timeoutSeconds);
+  const started = dockerDate(info.State.StartedAt);
+  const finished = state === 'PENDING' || state === 'RUNNING' ? undefined : dockerDate(info.State.FinishedAt);
   return {
     ...record,
     state,
-    started: dockerDate(info.State.StartedAt),
-    stopped: state === 'PENDING' || state === 'RUNNING' ? undefined : dockerDate(info.State.FinishedAt),
+    started,
+    // Docker records StartedAt after the start call returns: a very short job can "finish" before it.
+    stopped: finished && started && finished < started ? started : finished,
     exitCode,
     message,
     logUrl: logCommand(record.executionId),

@@ -1,0 +1,64 @@
+import type Dockerode from 'dockerode';
+import { StorageError } from '../../domain/errors.js';
+import { translateCreateError, translateVolumeError } from './docker-volume-errors.js';
+
+/** Where the volume is mounted in every helper container. */
+export const STAGING_MOUNT = '/staging';
+
+export interface HelperSettings {
+  readonly docker: Dockerode;
+  readonly volumeName: string;
+  readonly helperImage: string;
+}
+
+export function helperLabels(volumeName: string): Record<string, string> {
+  return { smartjob: 'true', 'smartjob.role': 'staging-helper', 'smartjob.volume': volumeName };
+}
+
+/** Creates the volume when missing (the daemon answers with the existing one otherwise). */
+export async function ensureVolume({ docker, volumeName }: HelperSettings): Promise<void> {
+  try {
+    await docker.createVolume({ Name: volumeName, Labels: { smartjob: 'true' } });
+  } catch (error) {
+    throw translateVolumeError(error, `create volume ${volumeName}`);
+  }
+}
+
+/**
+ * A container with the volume mounted, created but never started: the archive API reads and writes its
+ * mounts as they are, with no process running and no network.
+ */
+export async function createHelper(settings: HelperSettings, cmd: string[] = ['true']): Promise<Dockerode.Container> {
+  const { docker, volumeName, helperImage } = settings;
+  try {
+    return await docker.createContainer({
+      Image: helperImage,
+      Cmd: cmd,
+      Labels: helperLabels(volumeName),
+      NetworkDisabled: true,
+      HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: volumeName, Target: STAGING_MOUNT }] },
+    });
+  } catch (error) {
+    throw translateCreateError(error, helperImage, `create a staging helper container for volume ${volumeName}`);
+  }
+}
+
+/** Runs `rm -rf` on one path of the volume in a short-lived container; removes the container whatever happens. */
+export async function removeInVolume(settings: HelperSettings, path: string): Promise<void> {
+  const action = `remove docker-volume://${settings.volumeName}/${path}`;
+  const container = await createHelper(settings, ['rm', '-rf', '--', `${STAGING_MOUNT}/${path}`]);
+  let failure: unknown;
+  try {
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    if (StatusCode !== 0) throw new StorageError(`cannot ${action}: rm exited with ${StatusCode}`);
+  } catch (error) {
+    failure = translateVolumeError(error, action);
+    throw failure;
+  } finally {
+    await container.remove({ force: true }).catch((error: unknown) => {
+      if (failure === undefined) throw translateVolumeError(error, `remove helper container ${container.id}`);
+      // else: the first failure is the one worth reporting
+    });
+  }
+}

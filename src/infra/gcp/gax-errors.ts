@@ -1,0 +1,79 @@
+import {
+  BackendUnavailableError,
+  NotFoundError,
+  PermissionDeniedError,
+  SchedulingError,
+  SmartJobError,
+} from '../../domain/errors.js';
+
+/**
+ * gRPC status codes, as numbers: importing them from google-gax would load it (and its protos)
+ * before any Google call is needed.
+ */
+export const GrpcCode = {
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+const RETRYABLE_CODES: readonly number[] = [
+  GrpcCode.UNAVAILABLE,
+  GrpcCode.RESOURCE_EXHAUSTED,
+  GrpcCode.DEADLINE_EXCEEDED,
+  GrpcCode.INTERNAL,
+];
+
+/** While polling, these mean "no news": the execution is still whatever it was. */
+const TRANSIENT_WHILE_POLLING: readonly number[] = [GrpcCode.UNAVAILABLE, GrpcCode.RESOURCE_EXHAUSTED, GrpcCode.DEADLINE_EXCEEDED];
+
+/** The gRPC status code of a google-gax error, or undefined for anything else. */
+export function grpcCodeOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export function hasGrpcCode(error: unknown, code: number): boolean {
+  return grpcCodeOf(error) === code;
+}
+
+/** Looks through one `cause` too, so an already translated error still tells its gRPC code. */
+export function isTransientWhilePolling(error: unknown): boolean {
+  const code = grpcCodeOf(error) ?? grpcCodeOf((error as { cause?: unknown } | null)?.cause);
+  return TRANSIENT_WHILE_POLLING.includes(code ?? -1);
+}
+
+/**
+ * google-gax errors → domain errors. Transient codes become retryable errors; an auth failure stays an
+ * auth failure (never "not found"). Domain errors and aborts pass through unchanged.
+ */
+export function translateGaxError(error: unknown, doing: string): Error {
+  if (error instanceof SmartJobError) return error;
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return error;
+  const code = grpcCodeOf(error);
+  const details = (error as { details?: unknown } | null)?.details;
+  const reason = typeof details === 'string' && details !== '' ? details : ((error as Error)?.message ?? String(error));
+  if (code === GrpcCode.UNAVAILABLE) {
+    return new BackendUnavailableError(`the API was unavailable while ${doing}: ${reason}`, { cause: error });
+  }
+  if (code !== undefined && RETRYABLE_CODES.includes(code)) {
+    return new SchedulingError(`transient error while ${doing}: ${reason}`, { cause: error, retryable: true });
+  }
+  if (code === GrpcCode.PERMISSION_DENIED || code === GrpcCode.UNAUTHENTICATED) {
+    return new PermissionDeniedError(`permission denied while ${doing}: ${reason}`, { cause: error });
+  }
+  if (code === GrpcCode.NOT_FOUND) {
+    const notFound = new NotFoundError(doing, `not found while ${doing}: ${reason}`);
+    return Object.assign(notFound, { cause: error });
+  }
+  return new SchedulingError(`failed while ${doing}: ${reason}`, { cause: error });
+}

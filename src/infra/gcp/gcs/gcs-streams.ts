@@ -1,0 +1,40 @@
+import { pipeline } from 'node:stream/promises';
+
+/** Reads a (small) stream whole; aborting the signal destroys the stream. */
+export async function collect(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await pipeline(
+    stream,
+    async (source: AsyncIterable<Buffer | string>) => {
+      for await (const chunk of source) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    },
+    { signal },
+  );
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as it aborts (for client calls that take no
+ * signal; a small request left running in the background is harmless).
+ */
+export function raceSignal<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
+}
+
+/** Runs `task` over `items`, at most `limit` at a time. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type Docker from 'dockerode';
+import { grpc } from 'google-gax';
+import { RpcError } from './faults.js';
+import { packAny, timestamp, type ICondition, type IExecution, type IJob, type IOperation, type ITask } from './protos.js';
+
+/** One execution and what the fake needs to run, stop and report it. */
+export interface ExecutionRecord {
+  readonly name: string;
+  readonly jobName: string;
+  /** Mutated in place as the execution progresses: every read sees the latest state. */
+  readonly execution: IExecution;
+  readonly task: ITask;
+  readonly operationName: string;
+  /** The RunJob operation's error once it ended without success. */
+  failure?: { readonly code: grpc.status; readonly message: string };
+  readonly containers: Docker.Container[];
+  current?: Docker.Container;
+  stopRequested?: 'cancelled' | 'deleted';
+  finished?: Promise<void>;
+}
+
+type OperationSnapshot = () => IOperation;
+
+/** Everything the fake server knows: jobs, executions and operations, by resource name. */
+export class FakeState {
+  readonly jobs = new Map<string, IJob>();
+  readonly executions = new Map<string, ExecutionRecord>();
+  private readonly operations = new Map<string, OperationSnapshot>();
+
+  requireJob(name: string): IJob {
+    const job = this.jobs.get(name);
+    if (!job) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${name}' was not found`);
+    return job;
+  }
+
+  requireExecution(name: string): ExecutionRecord {
+    const record = this.executions.get(name);
+    if (!record) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${name}' was not found`);
+    return record;
+  }
+
+  operation(name: string): IOperation {
+    const snapshot = this.operations.get(name);
+    if (!snapshot) throw new RpcError(grpc.status.NOT_FOUND, `Operation '${name}' was not found`);
+    return snapshot();
+  }
+
+  deleteOperation(name: string): void {
+    this.operations.delete(name);
+  }
+
+  /** A finished operation about a job (CreateJob, DeleteJob): metadata and response are the job. */
+  jobOperation(parent: string, job: IJob): IOperation {
+    const name = `${parent}/operations/${randomUUID()}`;
+    const packed = packAny('google.cloud.run.v2.Job', job);
+    const snapshot = () => ({ name, metadata: packed, done: true, response: packed });
+    this.operations.set(name, snapshot);
+    return snapshot();
+  }
+
+  /** DeleteExecution's operation: done, its response the execution as it was when deleted. */
+  deletedExecutionOperation(record: ExecutionRecord): IOperation {
+    const name = `${locationOf(record.name)}/operations/${randomUUID()}`;
+    const packed = packAny('google.cloud.run.v2.Execution', { ...record.execution, deleteTime: timestamp(new Date()) });
+    const snapshot = () => ({ name, metadata: packed, done: true, response: packed });
+    this.operations.set(name, snapshot);
+    return snapshot();
+  }
+
+  /** The operation of an execution (RunJob, CancelExecution, DeleteExecution): done when the execution ends. */
+  executionOperation(record: ExecutionRecord, name = `${locationOf(record.name)}/operations/${randomUUID()}`): IOperation {
+    const snapshot = (): IOperation => {
+      const metadata = packAny('google.cloud.run.v2.Execution', record.execution);
+      if (!record.execution.completionTime) return { name, metadata, done: false };
+      if (record.failure) return { name, metadata, done: true, error: { code: record.failure.code, message: record.failure.message } };
+      return { name, metadata, done: true, response: metadata };
+    };
+    this.operations.set(name, snapshot);
+    return snapshot();
+  }
+}
+
+/** Location part of a resource name: `projects/p/locations/l`. */
+export function locationOf(resourceName: string): string {
+  return resourceName.split('/').slice(0, 4).join('/');
+}
+
+export function condition(type: string, state: string, extra: Partial<ICondition> = {}): ICondition {
+  return { type, state: state as ICondition['state'], lastTransitionTime: timestamp(new Date()), ...extra };
+}
+
+/** Replaces the condition of the same type, keeping the order stable. */
+export function setCondition(conditions: ICondition[], next: ICondition): void {
+  const index = conditions.findIndex((c) => c.type === next.type);
+  if (index === -1) conditions.push(next);
+  else conditions[index] = next;
+}
+
+/** Keyset-free paging: the token is the offset of the next page. */
+export function page<T>(items: readonly T[], pageSize: number | null | undefined, pageToken: string | null | undefined): { items: T[]; next: string } {
+  const start = pageToken ? Number(pageToken) : 0;
+  if (!Number.isInteger(start) || start < 0) throw new RpcError(grpc.status.INVALID_ARGUMENT, `bad page token '${pageToken}'`);
+  const size = pageSize && pageSize > 0 ? pageSize : 100;
+  const slice = items.slice(start, start + size);
+  return { items: slice, next: start + size < items.length ? String(start + size) : '' };
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { BytesInput, JsonInput, LocalPathInput } from '../../src/domain/inputs.js';
+import { harness, job } from './service-harness.js';
+
+describe('ExecutorService lifecycle (in-memory ports)', () => {
+  it('injects INPUT_PATH, OUTPUT_PATH and EXECUTION_ID as seen in the container, plus the job and call envs', async () => {
+    const { service, executor } = harness();
+    const result = await service.run({ ...job, addEnvs: { A: 'job', B: 'job' } }, { addEnvs: { B: 'call' } });
+    const { spec } = executor.executions.get(result.executionId)!;
+    assert.equal(spec.env.EXECUTION_ID, result.executionId);
+    assert.match(spec.env.INPUT_PATH!, new RegExp(`^/staging/default-unit/\\d{4}-\\d{2}-\\d{2}/\\d{4}/${result.executionId}/input$`));
+    assert.equal(spec.env.OUTPUT_PATH, spec.env.INPUT_PATH!.replace(/input$/, 'output'));
+    assert.equal(spec.env.A, 'job');
+    assert.equal(spec.env.B, 'call');
+  });
+
+  it('replaces {{INPUT}} in args with the in-container input directory', async () => {
+    const { service, executor } = harness();
+    const result = await service.run({ ...job, overriddenArgs: ['cat', '{{INPUT}}/data.txt', 'plain'] });
+    const { spec } = executor.executions.get(result.executionId)!;
+    assert.deepEqual(spec.args, ['cat', `${spec.env.INPUT_PATH}/data.txt`, 'plain']);
+  });
+
+  it('stages the python script with the inputs and runs it with the job args', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sj-unit-'));
+    const script = join(dir, 'train.py');
+    await writeFile(script, 'print("hi")\n');
+    const { service, executor, storage } = harness();
+    const result = await service.run({ ...job, pythonScriptPath: script, overriddenArgs: ['--epochs', '2'] });
+    const { spec } = executor.executions.get(result.executionId)!;
+    assert.deepEqual(spec.args, ['python', `${spec.env.INPUT_PATH}/train.py`, '--epochs', '2']);
+    assert.equal(storage.text(`${spec.baseDir}/input/train.py`), 'print("hi")\n');
+  });
+
+  it('writes every input kind into the input directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sj-unit-'));
+    await writeFile(join(dir, 'local.csv'), 'a,b\n');
+    const { service, executor, storage } = harness();
+    const inputs = [new BytesInput('b.bin', new Uint8Array([1, 2])), new BytesInput('t.txt', 'text'), new JsonInput('j.json', { k: [1] }), new LocalPathInput('l.csv', join(dir, 'local.csv'))];
+    const result = await service.run(job, { inputs });
+    const base = executor.executions.get(result.executionId)!.spec.baseDir;
+    assert.deepEqual([...storage.objects.get(`${base}/input/b.bin`)!], [1, 2]);
+    assert.equal(storage.text(`${base}/input/t.txt`), 'text');
+    assert.deepEqual(JSON.parse(storage.text(`${base}/input/j.json`)!), { k: [1] });
+    assert.equal(storage.text(`${base}/input/l.csv`), 'a,b\n');
+    assert.ok(storage.directories.has(`${base}/output`));
+  });
+
+  it('returns jsonOutput undefined when smartjob.json is absent', async () => {
+    const { service } = harness();
+    const result = await service.run(job);
+    assert.equal(result.success, true);
+    assert.equal(result.jsonOutput, undefined);
+    assert.equal(result.jsonOutputError, undefined);
+  });
+
+  it('returns the parsed smartjob.json', async () => {
+    const { service, executor, storage } = harness();
+    executor.autoFinish = (spec) => {
+      storage.objects.set(`${spec.baseDir}/output/smartjob.json`, new TextEncoder().encode('{"accuracy":0.9}'));
+      return { exitCode: 0 };
+    };
+    const result = await service.run(job);
+    assert.deepEqual(result.jsonOutput, { accuracy: 0.9 });
+  });
+
+  it('reports a malformed smartjob.json in the result instead of throwing', async () => {
+    const { service, executor, storage } = harness();
+    executor.autoFinish = (spec) => {
+      storage.objects.set(`${spec.baseDir}/output/smartjob.json`, new TextEncoder().encode('{not json'));
+      return { exitCode: 0 };
+    };
+    const result = await service.run(job);
+    assert.equal(result.success, true);
+    assert.equal(result.jsonOutput, undefined);
+    assert.match(result.jsonOutputError!, /smartjob\.json is not valid JSON/);
+  });
+
+  it('makes a non-zero exit a FAILED result with its exit code, and releases the run object', async () => {
+    const { service, executor } = harness();
+    executor.autoFinish = () => ({ exitCode: 3 });
+    const result = await service.run(job);
+    assert.equal(result.success, false);
+    assert.equal(result.state, 'FAILED');
+    assert.equal(result.exitCode, 3);
+    assert.equal(executor.executions.get(result.executionId)!.released, true);
+  });
+
+  it('schedule with forget returns details and no result, and keeps the run object', async () => {
+    const { service, executor } = harness();
+    executor.autoFinish = () => undefined;
+    const { details, result } = await service.schedule(job, { forget: true });
+    assert.equal(result, undefined);
+    assert.equal(executor.executions.get(details.executionId)!.state, 'RUNNING');
+    executor.finish(details.executionId, 0);
+    const attached = await service.attach(details.executionId);
+    assert.equal(attached.state, 'SUCCEEDED');
+    assert.equal(executor.executions.get(details.executionId)!.released, false);
+  });
+
+  it('caps running executions at maxWorkers and queues the rest', async () => {
+    const { service, executor } = harness(2);
+    executor.autoFinish = () => ({ exitCode: 0, delayMs: 20 });
+    const results = await Promise.all(Array.from({ length: 8 }, () => service.run(job)));
+    assert.equal(results.filter((r) => r.success).length, 8);
+    assert.equal(executor.maxRunning, 2);
+  });
+
+  it('an abort while running cancels the execution: CANCELLED', async () => {
+    const { service, executor } = harness();
+    executor.autoFinish = () => undefined;
+    const controller = new AbortController();
+    const pending = service.run(job, { signal: controller.signal });
+    while (executor.running() === 0) await new Promise((r) => setTimeout(r, 2));
+    controller.abort();
+    const result = await pending;
+    assert.equal(result.state, 'CANCELLED');
+    assert.equal(result.success, false);
+  });
+
+  it('an aborted signal gives CANCELLED without launching or staging anything', async () => {
+    const { service, executor, storage } = harness();
+    const result = await service.run(job, { signal: AbortSignal.abort() });
+    assert.equal(result.state, 'CANCELLED');
+    assert.equal(executor.launchCalls, 0);
+    assert.equal(storage.objects.size + storage.directories.size, 0);
+  });
+
+  it('getStatus / attach / cancel of an unknown id throw NotFoundError naming the id', async () => {
+    const { service } = harness();
+    for (const call of [() => service.getStatus('nope'), () => service.attach('nope'), () => service.cancel('nope')]) {
+      await assert.rejects(call(), (e: Error & { code?: string }) => e.code === 'NOT_FOUND' && e.message.includes("'nope'"));
+    }
+  });
+
+  it('cleanup removes finished executions and their staging, never a running one', async () => {
+    const { service, executor, storage } = harness();
+    const done = await service.run(job);
+    executor.autoFinish = () => undefined;
+    const { details } = await service.schedule(job, { forget: true });
+    const { removed } = await service.cleanup({ olderThanSeconds: 0 });
+    assert.deepEqual(removed, [done.executionId]);
+    assert.ok(executor.executions.has(details.executionId));
+    assert.ok(![...storage.directories].some((d) => d.includes(done.executionId)));
+    assert.ok([...storage.directories].some((d) => d.includes(details.executionId)));
+    executor.finish(details.executionId, 0); // lets the service's watcher of the forgotten execution end
+  });
+});

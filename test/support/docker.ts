@@ -14,13 +14,13 @@ export async function requireDocker(): Promise<Docker> {
   try {
     await docker.ping();
   } catch (error) {
-    throw new Error(`Integration tests need a Docker engine and none answered (${(error as Error).message}). ${HOW_TO_START}`);
+    throw new Error(`Integration tests need a Docker engine and none answered (${(error as Error).message}). ${HOW_TO_START}`, { cause: error });
   }
   for (const image of [BUSYBOX_IMAGE, NODE_IMAGE, PYTHON_IMAGE]) {
     try {
       await docker.getImage(image).inspect();
-    } catch {
-      throw new Error(`Test image ${image} is missing. ${HOW_TO_START}`);
+    } catch (error) {
+      throw new Error(`Test image ${image} is missing. ${HOW_TO_START}`, { cause: error });
     }
   }
   return docker;

@@ -68,9 +68,11 @@ export class FakeCloudRun {
     return this.counts.get(method) ?? 0;
   }
 
-  /** Containers this fake created that still exist (running or not). */
-  async containers(): Promise<Docker.ContainerInfo[]> {
-    return this.docker.listContainers({ all: true, filters: { label: [`${FAKE_LABEL}=${FAKE_LABEL_VALUE}`, `${FAKE_LABEL}.instance=${this.instanceId}`] } });
+  /** Containers this fake created that still exist (running or not), of one execution when named. */
+  async containers(executionName?: string): Promise<Docker.ContainerInfo[]> {
+    const label = [`${FAKE_LABEL}=${FAKE_LABEL_VALUE}`, `${FAKE_LABEL}.instance=${this.instanceId}`];
+    if (executionName) label.push(`${FAKE_LABEL}.execution=${executionName}`);
+    return this.docker.listContainers({ all: true, filters: { label } });
   }
 
   /** Stops every execution, removes their containers and shuts the server down. Idempotent. */

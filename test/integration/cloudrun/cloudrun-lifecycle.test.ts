@@ -85,7 +85,7 @@ describe('CloudRunExecutorAdapter against the fake Cloud Run', () => {
     const before = Date.now();
     await assert.rejects(h.adapter.wait(spec.executionId, { signal: controller.signal }), (error) => error === reason);
     assert.ok(Date.now() - before < 2_000, 'rejected promptly');
-    assert.equal((await h.adapter.getStatus(spec.executionId))?.state, 'RUNNING');
+    assert.ok(['PENDING', 'RUNNING'].includes((await h.adapter.getStatus(spec.executionId))?.state ?? ''), 'not cancelled by the abort');
     await h.adapter.cancel(spec.executionId);
     assert.equal((await h.adapter.wait(spec.executionId)).state, 'CANCELLED');
   });

@@ -1,17 +1,17 @@
 import { NotFoundError, NotSupportedError } from '../../../domain/errors.js';
-import { isFinal } from '../../../domain/execution.js';
 import type { OptionalSetting, ResolvedExecutionConfig } from '../../../domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, WaitOptions } from '../../../domain/ports/executor.port.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import { ConsoleLoggerAdapter } from '../../local/console-logger.adapter.js';
-import { GrpcCode, hasGrpcCode, translateGaxError } from '../gax-errors.js';
+import { translateGaxError } from '../gax-errors.js';
 import { resolveGcpSettings, type GcpSettings } from '../gcp-settings.js';
 import { abortable } from './abortable.js';
+import { cancelExecution } from './cancel-execution.js';
 import { closeCloudRunClients, loadCloudRunClients, type CloudRunClients, type RunExecution } from './cloudrun-clients.js';
 import { STAGING_MOUNT, resolvePolling, type CloudRunBackendOptions } from './cloudrun-options.js';
 import { ExecutionLookup } from './execution-lookup.js';
-import { consoleUrlOf, stateOf } from './execution-status.js';
+import { consoleUrlOf } from './execution-status.js';
 import { JobRegistry } from './job-registry.js';
 import { launchExecution } from './launch-execution.js';
 import { listStatuses, removeExecution } from './list-and-remove.js';
@@ -70,17 +70,7 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   }
 
   async cancel(executionId: string): Promise<void> {
-    const execution = await this.requireExecution(executionId);
-    if (isFinal(stateOf(execution))) return;
-    const { executions } = await this.clients();
-    try {
-      // Its operation ends with the execution: not awaited, wait() reports the outcome.
-      await executions.cancelExecution({ name: execution.name });
-    } catch (error) {
-      // FAILED_PRECONDITION when it ended meanwhile: then there is nothing left to cancel.
-      if (hasGrpcCode(error, GrpcCode.FAILED_PRECONDITION) && (await this.hasEnded(executionId))) return;
-      throw translateGaxError(error, `cancelling execution ${executionId}`);
-    }
+    await cancelExecution(() => this.clients(), this.lookup, executionId);
   }
 
   logs(executionId: string): AsyncIterable<LogLine> {
@@ -139,11 +129,6 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
     const execution = await this.lookup.find(executionId);
     if (!execution) throw new NotFoundError(`execution '${executionId}'`, `execution '${executionId}' was not found on the cloudrun backend`);
     return execution;
-  }
-
-  private async hasEnded(executionId: string): Promise<boolean> {
-    const execution = await this.lookup.find(executionId);
-    return !execution || isFinal(stateOf(execution));
   }
 
   private async statusOf(execution: RunExecution, executionId: string): Promise<ExecutionStatus | undefined> {

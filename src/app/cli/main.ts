@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import type { BackendType } from '../../domain/backend-type.js';
+import type { ExecutionState } from '../../domain/execution.js';
+import { SmartJobError } from '../../domain/errors.js';
+import { getExecutorService } from '../executor-factory.js';
+import { jobFromFlags } from './parse-job.js';
+
+const USAGE = `usage: smartjob <command> [flags]
+  run      --image IMAGE --name NAME [--namespace NS] [--env K=V]... [--input FILE=PATH]...
+           [--script PATH] [--timeout SECONDS] [--forget] [-- ARGS...]   (ARGS replace the image's command)
+  status ID | attach ID | cancel ID | logs ID [--follow]
+  list     [--namespace NS] [--state STATE]...
+  cleanup  [--namespace NS] [--older-than SECONDS]
+common:    --backend docker|cloudrun|cloudbatch|vertex (default docker)
+exit code: 0 on success, 1 when the job did not succeed, 2 when smartjob itself failed`;
+
+const parse = () => parseArgs({
+  allowPositionals: true,
+  options: {
+    backend: { type: 'string', default: 'docker' },
+    name: { type: 'string' }, namespace: { type: 'string' }, image: { type: 'string' }, script: { type: 'string' },
+    env: { type: 'string', multiple: true }, input: { type: 'string', multiple: true },
+    timeout: { type: 'string' }, forget: { type: 'boolean' }, follow: { type: 'boolean' },
+    state: { type: 'string', multiple: true }, 'older-than': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  },
+});
+
+async function main(): Promise<number> {
+  const { positionals, values } = parse();
+  const [command, id, ...rest] = positionals;
+  if (values.help || !command) return print(USAGE, 0);
+  const service = getExecutorService(values.backend as BackendType);
+  switch (command) {
+    case 'run': {
+      const { job, options } = jobFromFlags({ ...values, arg: id === undefined ? undefined : [id, ...rest] });
+      if (values.forget) return print((await service.schedule(job, { ...options, forget: true })).details, 0);
+      const result = await service.run(job, options);
+      return print(result, result.success ? 0 : 1);
+    }
+    case 'status': return print(await service.getStatus(id ?? ''), 0);
+    case 'attach': {
+      const result = await service.attach(id ?? '');
+      return print(result, result.success ? 0 : 1);
+    }
+    case 'cancel': await service.cancel(id ?? ''); return print({ cancelled: id }, 0);
+    case 'logs':
+      for await (const { stream, line } of service.logs(id ?? '', { follow: values.follow })) {
+        (stream === 'stderr' ? process.stderr : process.stdout).write(`${line}\n`);
+      }
+      return 0;
+    case 'list': return print(await service.list({ namespace: values.namespace, states: values.state as ExecutionState[] | undefined }), 0);
+    case 'cleanup': {
+      const olderThanSeconds = values['older-than'] === undefined ? undefined : Number(values['older-than']);
+      return print(await service.cleanup({ namespace: values.namespace, olderThanSeconds }), 0);
+    }
+    default: return print(`unknown command '${command}'\n${USAGE}`, 2);
+  }
+}
+
+function print(value: unknown, code: number): number {
+  process.stdout.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 2)}\n`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const label = error instanceof SmartJobError ? `${error.name} (${error.code})` : 'error';
+    process.stderr.write(`smartjob: ${label}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  },
+);

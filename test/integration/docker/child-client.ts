@@ -1,0 +1,33 @@
+// A separate process using the SDK with nothing but an execution id (or a job to forget), for the
+// "another process" lifecycle tests. Prints one JSON line and exits at once (no watcher stays behind).
+import { getExecutorService } from '../../../src/app/executor-factory.js';
+
+const [command, stagingDir, arg] = process.argv.slice(2);
+const service = getExecutorService('docker', { docker: { networkMode: 'none', staging: { mode: 'bind', hostDir: stagingDir! }, stopGraceSeconds: 1 } });
+
+async function main(): Promise<unknown> {
+  switch (command) {
+    case 'schedule-forget': {
+      const { job, executionConfig } = JSON.parse(arg!);
+      return (await service.schedule(job, { forget: true, executionConfig })).details;
+    }
+    case 'attach':
+      return service.attach(arg!);
+    case 'cancel':
+      await service.cancel(arg!);
+      return { cancelled: arg };
+    default:
+      throw new Error(`unknown command ${command}`);
+  }
+}
+
+main().then(
+  (value) => {
+    process.stdout.write(`${JSON.stringify(value)}\n`);
+    process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  },
+);

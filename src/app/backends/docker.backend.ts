@@ -2,8 +2,8 @@ import Docker from 'dockerode';
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { NotSupportedError } from '../../domain/errors.js';
 import type { StoragePort } from '../../domain/ports/storage.port.js';
-import { DockerExecutorAdapter, type ResolvedDockerStaging } from '../../infra/docker/docker-executor.adapter.js';
-import { defaultStaging, defaultStagingDir, type DockerBackendOptions } from '../../infra/docker/docker-options.js';
+import { DockerExecutorAdapter } from '../../infra/docker/docker-executor.adapter.js';
+import { defaultStaging, defaultStagingDir, type DockerBackendOptions, type ResolvedDockerStaging } from '../../infra/docker/docker-options.js';
 import { LocalDirectoryStorageAdapter } from '../../infra/local/local-directory-storage.adapter.js';
 import { TOKENS } from '../tokens.js';
 

@@ -6,31 +6,24 @@ import type { ResolvedExecutionConfig } from '../../domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, LogOptions, WaitOptions } from '../../domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../domain/result.js';
 import { tolerating, translateDockerError } from './docker-errors.js';
-import { ensureImage, type PullPolicy } from './docker-image.js';
-import { LABEL, containerName, labelsFor } from './docker-labels.js';
+import { ensureImage } from './docker-image.js';
+import { LABEL } from './docker-labels.js';
 import { demuxLines } from './docker-logs.js';
-import { STAGING_MOUNT } from './docker-options.js';
-import { STOP_MARKER, logCommand, statusFromInspect, stopReasonOf, type StopReason } from './docker-status.js';
-
-/** Where the staging area comes from, once resolved. */
-export type ResolvedDockerStaging = { readonly mode: 'bind'; readonly hostDir: string } | { readonly mode: 'volume'; readonly volumeName: string };
-
-export interface DockerExecutorSettings {
-  readonly docker: Docker;
-  readonly staging: ResolvedDockerStaging;
-  readonly networkMode: string | undefined;
-  readonly pullPolicy: PullPolicy;
-  readonly stopGraceSeconds: number;
-  readonly removeOnFinish: boolean;
-}
+import { STAGING_MOUNT, type DockerExecutorSettings } from './docker-options.js';
+import { containerSpec } from './docker-container-spec.js';
+import { logCommand, statusFromInspect, type StopReason } from './docker-status.js';
+import { stopContainerFor, untilExitOrDeadline } from './docker-stop.js';
 
 const SUPPORTED = new Set(['cpu', 'memoryGb', 'labels']);
 const PENDING_POLL_MS = 250;
+const MAX_REMEMBERED = 10_000;
 
 /** One container per execution on a Docker daemon; its labels are the only record of the execution. */
 export class DockerExecutorAdapter implements ExecutorPort {
   readonly backend = 'docker' as const;
   private readonly docker: Docker;
+  /** execution id → container id, so this process skips a list call for the executions it knows. */
+  private readonly containerIds = new Map<string, string>();
 
   constructor(private readonly settings: DockerExecutorSettings) {
     this.docker = settings.docker;
@@ -59,13 +52,15 @@ export class DockerExecutorAdapter implements ExecutorPort {
   async launch(spec: LaunchSpec, signal?: AbortSignal): Promise<{ logUrl: string }> {
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer({ ...this.containerSpec(spec), abortSignal: signal } as Docker.ContainerCreateOptions);
+      container = await this.docker.createContainer({ ...containerSpec(spec, this.settings), abortSignal: signal } as Docker.ContainerCreateOptions);
     } catch (error) {
       throw translateDockerError(error, `creating the container of ${spec.executionId}`);
     }
+    this.remember(spec.executionId, container.id);
     try {
       await container.start({ abortSignal: signal });
     } catch (error) {
+      this.containerIds.delete(spec.executionId);
       // Whether or not it started server-side, remove it: a retry then starts from a clean slate, never twice.
       await tolerating([404], () => container.remove({ force: true }));
       throw translateDockerError(error, `starting the container of ${spec.executionId}`);
@@ -90,7 +85,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
         else await sleep(PENDING_POLL_MS, undefined, { signal });
         continue;
       }
-      await this.untilExitOrDeadline(container, deadline, signal);
+      if ((await untilExitOrDeadline(container, deadline, signal)) === 'deadline') await this.stopFor(container, 'timedOut');
     }
   }
 
@@ -127,58 +122,21 @@ export class DockerExecutorAdapter implements ExecutorPort {
     const found = await this.find(executionId);
     // Never forced: removing a running container must fail loudly, not kill the job.
     if (found) await tolerating([404], () => found.container.remove());
+    this.containerIds.delete(executionId);
   }
 
-  private containerSpec(spec: LaunchSpec): Docker.ContainerCreateOptions {
-    const { staging } = this.settings;
-    const { cpu, memoryGb } = spec.config;
-    return {
-      name: containerName(spec),
-      Image: spec.image,
-      Cmd: spec.args.length > 0 ? [...spec.args] : undefined,
-      Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
-      Labels: labelsFor(spec),
-      HostConfig: {
-        Init: true, // signals reach the job even when it does not handle them as PID 1
-        NetworkMode: this.settings.networkMode,
-        Binds: staging.mode === 'bind' ? [`${staging.hostDir}:${STAGING_MOUNT}`] : undefined,
-        Mounts: staging.mode === 'volume' ? [{ Type: 'volume', Source: staging.volumeName, Target: STAGING_MOUNT }] : undefined,
-        Memory: memoryGb ? Math.round(memoryGb * 1024 ** 3) : undefined,
-        MemorySwap: memoryGb ? Math.round(memoryGb * 1024 ** 3) : undefined, // no swap: the limit is the limit
-        NanoCpus: cpu ? Math.round(cpu * 1e9) : undefined,
-      },
-    };
-  }
-
-  /** Waits for the container to stop; at the deadline stops it and records the timeout. */
-  private async untilExitOrDeadline(container: Docker.Container, deadline: number, signal: AbortSignal | undefined): Promise<void> {
-    const done = new AbortController();
-    const both = signal ? AbortSignal.any([signal, done.signal]) : done.signal;
-    const exited = container.wait({ condition: 'not-running', abortSignal: both }).then(() => 'exited' as const);
-    const timer = sleep(Math.max(0, deadline - Date.now()), 'deadline' as const, { signal: both });
-    exited.catch(() => undefined); // the loser of the race is aborted below; its rejection means nothing
-    timer.catch(() => undefined);
-    try {
-      if ((await Promise.race([exited, timer])) === 'deadline') await this.stopFor(container, 'timedOut');
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw translateDockerError(error, 'waiting for the container');
-    } finally {
-      done.abort();
-    }
-  }
-
-  /** Records why (by renaming: labels are immutable), then stops. Idempotent; first reason wins. */
-  private async stopFor(container: Docker.Container, reason: StopReason): Promise<void> {
-    const info = await container.inspect();
-    const name = info.Name.replace(/^\//, '');
-    if (!stopReasonOf(name)) await tolerating([409], () => container.rename({ name: `${name}${STOP_MARKER[reason]}` }));
-    await tolerating([304, 404, 409], () => container.stop({ t: this.settings.stopGraceSeconds }));
+  private stopFor(container: Docker.Container, reason: StopReason): Promise<void> {
+    return stopContainerFor(container, reason, this.settings.stopGraceSeconds);
   }
 
   private async finished(container: Docker.Container, status: ExecutionStatus): Promise<ExecutionStatus> {
     if (this.settings.removeOnFinish) await tolerating([404, 409], () => container.remove());
     return status;
+  }
+
+  private remember(executionId: string, containerId: string): void {
+    if (this.containerIds.size >= MAX_REMEMBERED) this.containerIds.delete(this.containerIds.keys().next().value!);
+    this.containerIds.set(executionId, containerId);
   }
 
   private async require(executionId: string) {
@@ -188,6 +146,13 @@ export class DockerExecutorAdapter implements ExecutorPort {
   }
 
   private async find(executionId: string): Promise<{ container: Docker.Container; status: ExecutionStatus } | undefined> {
+    const knownId = this.containerIds.get(executionId);
+    if (knownId) {
+      const container = this.docker.getContainer(knownId);
+      const status = await this.inspect(container);
+      if (status) return { container, status };
+      this.containerIds.delete(executionId); // removed meanwhile (cleanup, another process)
+    }
     let summaries: Docker.ContainerInfo[];
     try {
       summaries = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.executionId}=${executionId}`] } });
@@ -198,6 +163,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
     if (!first) return undefined;
     const container = this.docker.getContainer(first.Id);
     const status = await this.inspect(container);
+    if (status) this.remember(executionId, first.Id);
     return status ? { container, status } : undefined;
   }
 

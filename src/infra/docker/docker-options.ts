@@ -50,3 +50,15 @@ function isRemoteDaemon(dockerHost: string | undefined): boolean {
     return false; // not a URL: dockerode will report it when it connects
   }
 }
+
+/** Where the staging area comes from, once resolved. */
+export type ResolvedDockerStaging = { readonly mode: 'bind'; readonly hostDir: string } | { readonly mode: 'volume'; readonly volumeName: string };
+
+export interface DockerExecutorSettings {
+  readonly docker: Docker;
+  readonly staging: ResolvedDockerStaging;
+  readonly networkMode: string | undefined;
+  readonly pullPolicy: PullPolicy;
+  readonly stopGraceSeconds: number;
+  readonly removeOnFinish: boolean;
+}

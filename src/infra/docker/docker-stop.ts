@@ -1,0 +1,30 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Docker from 'dockerode';
+import { tolerating, translateDockerError } from './docker-errors.js';
+import { STOP_MARKER, stopReasonOf, type StopReason } from './docker-status.js';
+
+/** Waits for the container to stop, or for the deadline, whichever comes first. */
+export async function untilExitOrDeadline(container: Docker.Container, deadline: number, signal: AbortSignal | undefined): Promise<'exited' | 'deadline'> {
+  const done = new AbortController();
+  const both = signal ? AbortSignal.any([signal, done.signal]) : done.signal;
+  const exited = container.wait({ condition: 'not-running', abortSignal: both }).then(() => 'exited' as const);
+  const timer = sleep(Math.max(0, deadline - Date.now()), 'deadline' as const, { signal: both });
+  exited.catch(() => undefined); // the loser of the race is aborted below; its rejection means nothing
+  timer.catch(() => undefined);
+  try {
+    return await Promise.race([exited, timer]);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw translateDockerError(error, 'waiting for the container');
+  } finally {
+    done.abort();
+  }
+}
+
+/** Records why (by renaming: labels are immutable), then stops. Idempotent; first reason wins. */
+export async function stopContainerFor(container: Docker.Container, reason: StopReason, graceSeconds: number): Promise<void> {
+  const info = await container.inspect();
+  const name = info.Name.replace(/^\//, '');
+  if (!stopReasonOf(name)) await tolerating([409], () => container.rename({ name: `${name}${STOP_MARKER[reason]}` }));
+  await tolerating([304, 404, 409], () => container.stop({ t: graceSeconds }));
+}

@@ -5,6 +5,7 @@ import { NotSupportedError, ValidationError } from '../domain/errors.js';
 import type { LoggerPort } from '../domain/ports/logger.port.js';
 import { ExecutorService } from '../domain/services/executor.service.js';
 import type { DockerBackendOptions } from '../infra/docker/docker-options.js';
+import type { GcsClientOptions } from '../infra/gcp/gcs/gcs-client.js';
 import { ConsoleLoggerAdapter } from '../infra/local/console-logger.adapter.js';
 import { NodeLocalFilesAdapter } from '../infra/local/node-local-files.adapter.js';
 import { registerDockerBackend } from './backends/docker.backend.js';
@@ -17,6 +18,8 @@ export interface GetExecutorServiceOptions {
   readonly useCache?: boolean;
   /** Docker backend settings. @default {} */
   readonly docker?: DockerBackendOptions;
+  /** How to reach Cloud Storage (staging bucket of the cloud backends, GcsInput on Docker). @default {} */
+  readonly gcs?: GcsClientOptions;
   /** Where warnings go. @default stderr, level from SMARTJOB_LOG_LEVEL (default 'warn') */
   readonly logger?: LoggerPort;
 }
@@ -25,7 +28,7 @@ type Registration = (container: DependencyContainer, options: GetExecutorService
 
 /** One line per backend; a backend's SDK is loaded only when its adapter first runs. */
 const REGISTRATIONS: Record<BackendType, Registration | undefined> = {
-  docker: (c, o) => registerDockerBackend(c, o.docker),
+  docker: (c, o) => registerDockerBackend(c, o.docker, o.gcs),
   cloudrun: undefined,
   cloudbatch: undefined,
   vertex: undefined,

@@ -1,20 +1,25 @@
 import Docker from 'dockerode';
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
-import { NotSupportedError } from '../../domain/errors.js';
 import type { StoragePort } from '../../domain/ports/storage.port.js';
 import { DockerExecutorAdapter } from '../../infra/docker/docker-executor.adapter.js';
+import { DockerVolumeStorageAdapter } from '../../infra/docker/docker-volume-storage.adapter.js';
 import { defaultStaging, defaultStagingDir, type DockerBackendOptions, type ResolvedDockerStaging } from '../../infra/docker/docker-options.js';
+import type { GcsClientOptions } from '../../infra/gcp/gcs/gcs-client.js';
+import { createGcsObjectReader } from '../../infra/gcp/gcs/gcs-object-reader.js';
 import { LocalDirectoryStorageAdapter } from '../../infra/local/local-directory-storage.adapter.js';
 import { TOKENS } from '../tokens.js';
 
 /** Registers the Docker executor and its staging storage. */
-export function registerDockerBackend(container: DependencyContainer, options: DockerBackendOptions = {}): void {
+export function registerDockerBackend(container: DependencyContainer, options: DockerBackendOptions = {}, gcs: GcsClientOptions = {}): void {
   const staging = resolveStaging(options);
   container.register(TOKENS.DockerClient, { useFactory: instanceCachingFactory(() => options.docker ?? new Docker()) });
   container.register<StoragePort>(TOKENS.Storage, {
-    useFactory: instanceCachingFactory(() => {
-      if (staging.mode === 'bind') return new LocalDirectoryStorageAdapter(staging.hostDir);
-      throw new NotSupportedError('volume staging is not available yet');
+    useFactory: instanceCachingFactory((c) => {
+      // GcsInput objects are streamed through this process into the staging area.
+      const gcsReader = createGcsObjectReader(gcs);
+      if (staging.mode === 'bind') return new LocalDirectoryStorageAdapter(staging.hostDir, gcsReader);
+      const docker = c.resolve<Docker>(TOKENS.DockerClient);
+      return new DockerVolumeStorageAdapter({ docker, volumeName: staging.volumeName, helperImage: staging.helperImage, gcsReader });
     }),
   });
   container.register(TOKENS.Executor, {
@@ -35,5 +40,5 @@ export function registerDockerBackend(container: DependencyContainer, options: D
 function resolveStaging(options: DockerBackendOptions): ResolvedDockerStaging {
   const staging = options.staging ?? defaultStaging();
   if (staging.mode === 'bind') return { mode: 'bind', hostDir: staging.hostDir ?? defaultStagingDir() };
-  return { mode: 'volume', volumeName: staging.volumeName ?? 'smartjob-staging' };
+  return { mode: 'volume', volumeName: staging.volumeName ?? 'smartjob-staging', helperImage: staging.helperImage ?? 'busybox:stable' };
 }

@@ -23,4 +23,6 @@ export interface StoragePort {
   read(path: string, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array | undefined>;
   /** Removes `path` and everything under it; absent is fine. */
   remove(path: string): Promise<void>;
+  /** Releases what the adapter holds (helper containers, clients). Optional. */
+  dispose?(): Promise<void>;
 }

@@ -123,6 +123,11 @@ export class ExecutorService {
     return { removed };
   }
 
+  /** Releases what the service's adapters hold (e.g. the Docker volume helper). Executions go on. */
+  async close(): Promise<void> {
+    await this.deps.storage.dispose?.();
+  }
+
   private async lifecycle(plan: ExecutionPlan, onScheduled: (d: SchedulingDetails) => void): Promise<ExecutionResult | undefined> {
     const { executor, storage, logger } = this.deps;
     const { execution, signal } = plan;

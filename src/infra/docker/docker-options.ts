@@ -8,7 +8,13 @@ export type DockerStaging =
   /** A host directory bind-mounted at /staging: no copy at all. Needs the daemon on this host. */
   | { readonly mode: 'bind'; readonly hostDir?: string }
   /** A named volume filled through the archive API: works with a daemon on another host. */
-  | { readonly mode: 'volume'; readonly volumeName?: string; readonly helperImage?: string };
+  | {
+      readonly mode: 'volume';
+      /** @default 'smartjob-staging' */
+      readonly volumeName?: string;
+      /** Image of the never-started container the archive API reaches the volume through. @default 'busybox:stable' */
+      readonly helperImage?: string;
+    };
 
 export interface DockerBackendOptions {
   /** A configured client. @default new Docker() (honours DOCKER_HOST) */
@@ -52,7 +58,9 @@ function isRemoteDaemon(dockerHost: string | undefined): boolean {
 }
 
 /** Where the staging area comes from, once resolved. */
-export type ResolvedDockerStaging = { readonly mode: 'bind'; readonly hostDir: string } | { readonly mode: 'volume'; readonly volumeName: string };
+export type ResolvedDockerStaging =
+  | { readonly mode: 'bind'; readonly hostDir: string }
+  | { readonly mode: 'volume'; readonly volumeName: string; readonly helperImage: string };
 
 export interface DockerExecutorSettings {
   readonly docker: Docker;

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
@@ -59,4 +60,13 @@ export async function unpackSingleFile(archive: NodeJS.ReadableStream, what: str
   await done;
   if (content === undefined) throw new StorageError(`cannot read ${what}: it is a ${kind ?? 'missing entry'}, not a regular file`);
   return content;
+}
+
+/** A tar entry needs the size up front; a missing or special local file is refused before anything is sent. */
+export async function localFileSize(localPath: string): Promise<number> {
+  const info = await stat(localPath).catch((error: Error) => {
+    throw new StorageError(`cannot upload ${localPath}: ${error.message}`, { cause: error });
+  });
+  if (!info.isFile()) throw new StorageError(`cannot upload ${localPath}: not a regular file`);
+  return info.size;
 }

@@ -62,3 +62,8 @@ export async function removeInVolume(settings: HelperSettings, path: string): Pr
     });
   }
 }
+
+/** dockerode sends unknown options as query parameters: add the signal only when there is one. */
+export function withSignal(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal ? { abortSignal: signal } : {};
+}

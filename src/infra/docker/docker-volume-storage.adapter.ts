@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -8,9 +8,9 @@ import { StorageError, ValidationError } from '../../domain/errors.js';
 import type { StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
 import type { GcsObjectReader } from '../local/local-directory-storage.adapter.js';
 import { checkStagingPath } from '../local/staging-path.js';
-import { packBytes, packDirectory, packLocalFile, unpackSingleFile } from './docker-volume-archive.js';
+import { localFileSize, packBytes, packDirectory, packLocalFile, unpackSingleFile } from './docker-volume-archive.js';
 import { dockerStatus, translateVolumeError } from './docker-volume-errors.js';
-import { createHelper, ensureVolume, removeInVolume, STAGING_MOUNT } from './docker-volume-helper.js';
+import { createHelper, ensureVolume, removeInVolume, STAGING_MOUNT, withSignal } from './docker-volume-helper.js';
 
 export interface DockerVolumeStorageOptions {
   /** The daemon holding the volume; typically a remote one (DOCKER_HOST), where a host directory cannot be shared. */
@@ -47,7 +47,8 @@ export class DockerVolumeStorageAdapter implements StoragePort {
   }
 
   async createDirectory(path: string): Promise<void> {
-    await this.put(checkStagingPath(path), () => packDirectory(checkStagingPath(path)));
+    const checked = checkStagingPath(path);
+    await this.put(checked, () => packDirectory(checked));
   }
 
   async writeBytes(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
@@ -81,7 +82,7 @@ export class DockerVolumeStorageAdapter implements StoragePort {
     const checked = checkStagingPath(path);
     const container = await this.container();
     try {
-      const archive = await container.getArchive({ path: `${STAGING_MOUNT}/${checked}`, abortSignal: options?.signal });
+      const archive = await container.getArchive({ path: `${STAGING_MOUNT}/${checked}`, ...withSignal(options?.signal) });
       return await unpackSingleFile(archive, this.location(checked), options?.signal);
     } catch (error) {
       if (dockerStatus(error) === 404) return undefined;
@@ -114,7 +115,7 @@ export class DockerVolumeStorageAdapter implements StoragePort {
     if (options?.ifAbsent) await this.refuseExisting(path);
     try {
       options?.signal?.throwIfAborted();
-      await container.putArchive(archive(), { path: STAGING_MOUNT, abortSignal: options?.signal });
+      await container.putArchive(archive(), { path: STAGING_MOUNT, ...withSignal(options?.signal) });
     } catch (error) {
       throw translateVolumeError(error, `write ${this.location(path)}`);
     }
@@ -123,7 +124,9 @@ export class DockerVolumeStorageAdapter implements StoragePort {
   private async refuseExisting(path: string): Promise<void> {
     const container = await this.container();
     try {
-      await container.infoArchive({ path: `${STAGING_MOUNT}/${path}` });
+      // the answer of a HEAD comes as a stream: left unread, it would hold the daemon connection open
+      const answer = (await container.infoArchive({ path: `${STAGING_MOUNT}/${path}` })) as NodeJS.ReadableStream;
+      answer.resume();
     } catch (error) {
       if (dockerStatus(error) === 404) return;
       throw translateVolumeError(error, `check ${this.location(path)}`);
@@ -141,12 +144,4 @@ export class DockerVolumeStorageAdapter implements StoragePort {
       });
     return this.helper;
   }
-}
-
-async function localFileSize(localPath: string): Promise<number> {
-  const info = await stat(localPath).catch((error: Error) => {
-    throw new StorageError(`cannot upload ${localPath}: ${error.message}`, { cause: error });
-  });
-  if (!info.isFile()) throw new StorageError(`cannot upload ${localPath}: not a regular file`);
-  return info.size;
 }

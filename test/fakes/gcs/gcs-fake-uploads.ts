@@ -34,15 +34,20 @@ export class FakeUploads {
     const type = query.get('uploadType');
     if (type === 'resumable') return this.startSession(req, res, bucket, query, baseUrl);
     if (type !== 'multipart' && type !== 'media') throw new GcsHttpError(400, `uploadType ${type} is not supported by the fake`);
+    const temp = await this.store.tempPath();
+    try {
+      await this.insertWhole(req, res, bucket, query, baseUrl, type, temp);
+    } finally {
+      await rm(temp, { force: true }); // committed objects were moved away already
+    }
+  }
+
+  /** A multipart (metadata + media) or media-only upload: the whole object in one request. */
+  private async insertWhole(req: IncomingMessage, res: ServerResponse, bucket: string, query: URLSearchParams, baseUrl: string, type: string, temp: string): Promise<void> {
     const media = type === 'multipart' ? new MultipartMediaStream(boundaryOf(req.headers['content-type'])) : undefined;
     const hasher = new ObjectHasher();
-    const temp = await this.store.tempPath();
-    await receive(req, media ? [media] : [], hasher, temp, 0);
-    const name = query.get('name') ?? media?.metadata.name;
-    if (typeof name !== 'string') {
-      await rm(temp, { force: true });
-      throw new GcsHttpError(400, 'Required: name');
-    }
+    const name = await receive(req, media ? [media] : [], hasher, temp, 0).then(() => query.get('name') ?? media?.metadata.name);
+    if (typeof name !== 'string') throw new GcsHttpError(400, 'Required: name');
     const contentType = media?.metadata.contentType ?? req.headers['content-type'];
     const stored = await this.store.commit(bucket, name, temp, hasher.digest(), { ifGenerationMatch: query.get('ifGenerationMatch') ?? undefined, contentType: String(contentType) });
     sendJson(res, 200, objectResource(stored, baseUrl));

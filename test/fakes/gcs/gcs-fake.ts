@@ -51,6 +51,8 @@ export interface GcsFake {
   clearFaults(): void;
   /** Every request so far, in arrival order. */
   readonly requests: readonly GcsRequestLogEntry[];
+  /** Empties the request log. */
+  clearRequests(): void;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startGcsFake(options: { readonly root?: string } = {}): Pr
     bucketDir: (bucket) => store.bucketDir(bucket),
     failNext: (fault) => { faults.push({ remaining: fault.count ?? 1, fault }); },
     clearFaults: () => { faults.length = 0; },
+    clearRequests: () => { requests.length = 0; },
     requests,
     async close() {
       server.closeAllConnections();

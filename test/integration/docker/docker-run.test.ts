@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ImageUnavailableError, ValidationError } from '../../../src/domain/errors.js';
-import { BytesInput, JsonInput, LocalPathInput } from '../../../src/domain/inputs.js';
+import { ImageUnavailableError } from '../../../src/domain/errors.js';
 import { containersOf } from '../../support/docker.js';
 import { dockerFixture, filesUnder, job, type DockerFixture } from './fixture.js';
 
+// Behaviour shared by every backend is in test/conformance; these are the Docker-specific checks.
 describe('Docker backend: run', () => {
   let fx: DockerFixture;
   before(async () => { fx = await dockerFixture(); });
   after(async () => { await fx.close(); });
 
-  it('runs a job and returns its smartjob.json', async () => {
+  it('run() returns the result and leaves no container', async () => {
     const result = await fx.service.run(job('ok', 'echo "{\\"answer\\": 42, \\"id\\": \\"$EXECUTION_ID\\"}" > "$OUTPUT_PATH/smartjob.json"'));
     assert.equal(result.state, 'SUCCEEDED');
     assert.equal(result.success, true);
@@ -22,37 +19,6 @@ describe('Docker backend: run', () => {
     assert.ok(result.started && result.stopped >= result.started, `started ${result.started?.toISOString()} stopped ${result.stopped.toISOString()}`);
     assert.match(result.outputPath, /^file:\/\//);
     assert.equal((await containersOf(fx.docker)).length, 0, 'run() leaves no container');
-  });
-
-  it('makes every input kind visible at INPUT_PATH', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sj-in-'));
-    await writeFile(join(dir, 'local.txt'), 'from disk');
-    const inputs = [new BytesInput('bytes.txt', 'raw bytes'), new JsonInput('data.json', { n: 1 }), new LocalPathInput('file with space.txt', join(dir, 'local.txt'))];
-    const script = 'cd "$INPUT_PATH" && printf "{\\"bytes\\":\\"%s\\",\\"json\\":%s,\\"local\\":\\"%s\\"}" "$(cat bytes.txt)" "$(cat data.json)" "$(cat "file with space.txt")" > "$OUTPUT_PATH/smartjob.json"';
-    const result = await fx.service.run(job('inputs', script), { inputs });
-    assert.deepEqual(result.jsonOutput, { bytes: 'raw bytes', json: { n: 1 }, local: 'from disk' });
-  });
-
-  it('stages a python script and replaces {{INPUT}} in its args', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sj-py-'));
-    const script = join(dir, 'job.py');
-    await writeFile(script, 'import json, os, sys\njson.dump({"argv": sys.argv[1:], "files": sorted(os.listdir(os.environ["INPUT_PATH"]))}, open(os.environ["OUTPUT_PATH"] + "/smartjob.json", "w"))\n');
-    const result = await fx.service.run(
-      { name: 'py', namespace: job('x', '').namespace, dockerImage: 'smartjob-test/python:local', pythonScriptPath: script, overriddenArgs: ['--in', '{{INPUT}}/a.txt'] },
-      { inputs: [new BytesInput('a.txt', 'a')] },
-    );
-    assert.equal(result.state, 'SUCCEEDED', result.message);
-    const out = result.jsonOutput as { argv: string[]; files: string[] };
-    assert.match(out.argv[1]!, /^\/staging\/.+\/input\/a\.txt$/);
-    assert.deepEqual(out.files, ['a.txt', 'job.py']);
-  });
-
-  it('reports a non-zero exit as FAILED with the exit code', async () => {
-    const result = await fx.service.run(job('fails', 'echo boom >&2; exit 7'));
-    assert.equal(result.state, 'FAILED');
-    assert.equal(result.success, false);
-    assert.equal(result.exitCode, 7);
-    assert.match(result.message!, /exited with code 7/);
   });
 
   it('stops the container at the deadline: TIMED_OUT within a few seconds, nothing left', async () => {
@@ -84,17 +50,6 @@ describe('Docker backend: run', () => {
     assert.match(result.message!, /out of memory/);
   });
 
-  it('forget returns before the job ends; the job still runs to completion', async () => {
-    const started = Date.now();
-    const { details, result } = await fx.service.schedule(job('forgotten', 'sleep 2; echo "{\\"done\\":true}" > "$OUTPUT_PATH/smartjob.json"'), { forget: true });
-    assert.equal(result, undefined);
-    assert.ok(Date.now() - started < 1500, 'schedule waited for the job');
-    assert.equal((await fx.service.getStatus(details.executionId)).state, 'RUNNING');
-    const attached = await fx.service.attach(details.executionId);
-    assert.deepEqual(attached.jsonOutput, { done: true });
-    await fx.service.cleanup({ namespace: job('x', '').namespace });
-  });
-
   it('runs 8 jobs with maxWorkers 2 and never more than 2 containers at once', async () => {
     const service = fx.serviceWith({ maxWorkers: 2 });
     let peak = 0;
@@ -118,12 +73,5 @@ describe('Docker backend: run', () => {
     await assert.rejects(fx.service.run({ ...job('noimage', 'true'), dockerImage: image }), (e: unknown) => e instanceof ImageUnavailableError && e.image === image && e.message.includes(image));
     assert.equal((await containersOf(fx.docker)).length, 0);
     assert.ok(!(await filesUnder(fx.stagingDir)).some((f) => f.includes('noimage')));
-  });
-
-  it('bad input is a ValidationError naming the field, and leaves nothing', async () => {
-    await assert.rejects(fx.service.run(job('Bad Name', 'true')), (e: unknown) => e instanceof ValidationError && e.field === 'job.name');
-    await assert.rejects(fx.service.run(job('badinput', 'true'), { inputs: [new LocalPathInput('x', '/nope')] }), (e: unknown) => e instanceof ValidationError && e.field === 'inputs[0].localPath');
-    assert.equal((await containersOf(fx.docker)).length, 0);
-    assert.ok(!(await filesUnder(fx.stagingDir)).some((f) => f.includes('badinput')));
   });
 });

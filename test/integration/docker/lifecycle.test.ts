@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { NotFoundError } from '../../../src/domain/errors.js';
 import type { SchedulingDetails } from '../../../src/domain/result.js';
+import { inChild as runInChild } from '../../support/child.js';
 import { TEST_NAMESPACE } from '../../support/docker.js';
 import { dockerFixture, job, type DockerFixture } from './fixture.js';
 
-const run = promisify(execFile);
-const CHILD = fileURLToPath(new URL('./child-client.ts', import.meta.url));
 
 describe('Docker backend: lifecycle by execution id', () => {
   let fx: DockerFixture;
@@ -21,12 +18,8 @@ describe('Docker backend: lifecycle by execution id', () => {
     await fx.close();
   });
 
-  /** Runs the SDK in a fresh process: it knows nothing but what the arguments say. */
-  async function inChild<T>(command: string, arg: unknown): Promise<T> {
-    const text = typeof arg === 'string' ? arg : JSON.stringify(arg);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, command, fx.stagingDir, text], { timeout: 60_000 });
-    return JSON.parse(stdout) as T;
-  }
+  /** Runs the SDK in a fresh process: it knows nothing but the configuration and what the arguments say. */
+  const inChild = <T>(command: 'schedule-forget' | 'attach' | 'cancel', arg: unknown) => runInChild<T>({ type: 'docker', stagingDir: fx.stagingDir }, command, arg);
 
   it('attaches from another process to a forgotten execution and gets success and jsonOutput', async () => {
     const details = await inChild<SchedulingDetails>('schedule-forget', { job: job('remote', 'sleep 1; echo "{\\"from\\":\\"child\\"}" > "$OUTPUT_PATH/smartjob.json"') });

@@ -17,12 +17,6 @@ export async function deleteTree(bucket: Bucket, name: string): Promise<void> {
   for (const marker of markers) await remove(marker);
 }
 
-/** Names of the directory markers of `name` and of each of its ancestors: 'a/', 'a/b/', … */
-export function markerNames(name: string): string[] {
-  const segments = name.split('/');
-  return segments.map((_, i) => `${segments.slice(0, i + 1).join('/')}/`);
-}
-
 function depth(name: string): number {
   return name.split('/').length;
 }

@@ -1,14 +1,14 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Bucket, Storage } from '@google-cloud/storage';
-import { NotFoundError, StorageError, ValidationError } from '../../../domain/errors.js';
+import { NotFoundError, ValidationError } from '../../../domain/errors.js';
 import type { StoragePort, WriteOptions } from '../../../domain/ports/storage.port.js';
 import { checkStagingPath } from '../../local/staging-path.js';
 import { checkClientOptions, createStorageClient, type GcsClientOptions } from './gcs-client.js';
 import { gcsStatus, isMissingBucket, translateGcsError } from './gcs-errors.js';
-import { deleteTree, markerNames } from './gcs-remove.js';
-import { collect, raceSignal } from './gcs-streams.js';
+import { DirectoryMarkers } from './gcs-markers.js';
+import { deleteTree } from './gcs-remove.js';
+import { collect, localFileSize, raceSignal } from './gcs-streams.js';
 import { parseGcsUri, parseStagingBucket } from './gcs-uri.js';
 
 const MIB = 1024 * 1024;
@@ -31,6 +31,7 @@ export class GcsStorageAdapter implements StoragePort {
   readonly prefix: string;
   private readonly chunkSize: number;
   private client?: Promise<Storage>;
+  private readonly markers = new DirectoryMarkers();
 
   constructor(private readonly options: GcsStorageOptions) {
     const { bucket, name } = parseStagingBucket(options.stagingBucket);
@@ -47,12 +48,11 @@ export class GcsStorageAdapter implements StoragePort {
     return `gs://${this.bucketName}/${this.objectName(path)}`;
   }
 
-  /** Writes the marker `path/` and one for each ancestor: a FUSE mount without implicit directories needs them all. */
+  /** Writes the marker `path/` and those of its ancestors that are missing (see DirectoryMarkers). */
   async createDirectory(path: string): Promise<void> {
     const name = this.objectName(path);
-    await this.call(`create directory ${this.location(path)}`, this.location(path), undefined, async (bucket) => {
-      await Promise.all(markerNames(name).map((marker) => bucket.file(marker).save(Buffer.alloc(0), { resumable: false })));
-    });
+    const uri = this.location(path);
+    await this.call(`create directory ${uri}`, uri, undefined, (bucket) => this.markers.ensure(bucket, name));
   }
 
   async writeBytes(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
@@ -109,6 +109,7 @@ export class GcsStorageAdapter implements StoragePort {
   async remove(path: string): Promise<void> {
     const name = this.objectName(path);
     const uri = this.location(path);
+    this.markers.forget(name);
     await this.call(`remove ${uri}`, uri, undefined, (bucket) => deleteTree(bucket, name));
   }
 
@@ -126,6 +127,7 @@ export class GcsStorageAdapter implements StoragePort {
   private async call(action: string, target: string, signal: AbortSignal | undefined, work: (bucket: Bucket, storage: Storage) => Promise<void>, notFound?: string): Promise<void> {
     const bucket = await this.bucket();
     try {
+      signal?.throwIfAborted(); // an upload that started would run on in the background
       await work(bucket, bucket.storage);
     } catch (error) {
       const translated = translateGcsError(error, { action, target, signal });
@@ -138,15 +140,4 @@ export class GcsStorageAdapter implements StoragePort {
 /** ifGenerationMatch 0: "only if no live object has this name", checked by the server. */
 function precondition(options: WriteOptions | undefined): { preconditionOpts?: { ifGenerationMatch: number } } {
   return options?.ifAbsent ? { preconditionOpts: { ifGenerationMatch: 0 } } : {};
-}
-
-async function localFileSize(localPath: string): Promise<number> {
-  try {
-    const info = await stat(localPath);
-    if (!info.isFile()) throw new StorageError(`cannot upload ${localPath}: not a regular file`);
-    return info.size;
-  } catch (error) {
-    if (error instanceof StorageError) throw error;
-    throw new StorageError(`cannot upload ${localPath}: ${(error as Error).message}`, { cause: error });
-  }
 }

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { StorageError } from '../../../domain/errors.js';
 
 /** Reads a (small) stream whole; aborting the signal destroys the stream. */
 export async function collect(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<Buffer> {
@@ -37,4 +39,16 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, task
     while (next < items.length) await task(items[next++] as T);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** The size of a local file to upload; a missing or special file is a StorageError before any request. */
+export async function localFileSize(localPath: string): Promise<number> {
+  try {
+    const info = await stat(localPath);
+    if (!info.isFile()) throw new StorageError(`cannot upload ${localPath}: not a regular file`);
+    return info.size;
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    throw new StorageError(`cannot upload ${localPath}: ${(error as Error).message}`, { cause: error });
+  }
 }

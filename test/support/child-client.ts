@@ -1,9 +1,9 @@
-// A separate process using the SDK with nothing but an execution id (or a job to forget), for the
-// "another process" lifecycle tests. Prints one JSON line and exits at once (no watcher stays behind).
-import { getExecutorService } from '../../../src/app/executor-factory.js';
+// A separate process using the SDK with nothing but a configuration and an execution id (or a job to
+// forget), for the "another process" tests. Prints one JSON line and exits at once: no watcher stays behind.
+import { buildService, type ServiceConfig } from './service-config.js';
 
-const [command, stagingDir, arg] = process.argv.slice(2);
-const service = getExecutorService('docker', { docker: { networkMode: 'none', staging: { mode: 'bind', hostDir: stagingDir! }, stopGraceSeconds: 1 } });
+const [command, configJson, arg] = process.argv.slice(2);
+const service = buildService(JSON.parse(configJson!) as ServiceConfig);
 
 async function main(): Promise<unknown> {
   switch (command) {
@@ -22,7 +22,8 @@ async function main(): Promise<unknown> {
 }
 
 main().then(
-  (value) => {
+  async (value) => {
+    await service.close();
     process.stdout.write(`${JSON.stringify(value)}\n`);
     process.exit(0);
   },

@@ -1,0 +1,42 @@
+import { getExecutorService } from '../../src/app/executor-factory.js';
+import type { BackendType } from '../../src/domain/backend-type.js';
+import type { LoggerPort } from '../../src/domain/ports/logger.port.js';
+import type { ExecutorService } from '../../src/domain/services/executor.service.js';
+import { BUSYBOX_IMAGE } from './docker.js';
+
+/** Everything needed to build the same service in this process or in a fresh one (JSON-serialisable). */
+export interface ServiceConfig {
+  readonly type: BackendType;
+  /** Docker: host directory bind-mounted at /staging. */
+  readonly stagingDir?: string;
+  /** Docker: named volume staging through the archive API instead (the remote-daemon mode). */
+  readonly stagingVolume?: string;
+  /** The GCS fake's endpoint (GcsInput on Docker; the staging bucket of the cloud backends). */
+  readonly gcsEndpoint?: string;
+  readonly maxWorkers?: number;
+  readonly removeOnFinish?: boolean;
+}
+
+/** Test services never reach a real cloud or network: fakes on loopback, containers with network none. */
+export function buildService(config: ServiceConfig, logger?: LoggerPort): ExecutorService {
+  const gcs = config.gcsEndpoint ? { apiEndpoint: config.gcsEndpoint, projectId: 'smartjob-test', maxRetryDelaySeconds: 1 } : undefined;
+  switch (config.type) {
+    case 'docker':
+      return getExecutorService('docker', {
+        useCache: false,
+        maxWorkers: config.maxWorkers,
+        logger,
+        gcs,
+        docker: {
+          networkMode: 'none',
+          staging: config.stagingVolume
+            ? { mode: 'volume', volumeName: config.stagingVolume, helperImage: BUSYBOX_IMAGE }
+            : { mode: 'bind', hostDir: config.stagingDir! },
+          stopGraceSeconds: 1,
+          removeOnFinish: config.removeOnFinish,
+        },
+      });
+    default:
+      throw new Error(`no test configuration for the ${config.type} backend yet`);
+  }
+}

@@ -150,3 +150,12 @@ describe('ExecutorService lifecycle (in-memory ports)', () => {
     executor.finish(details.executionId, 0); // lets the service's watcher of the forgotten execution end
   });
 });
+
+describe('ExecutorService warnings', () => {
+  it('warns about the settings the backend ignores', async () => {
+    const { service, executor, logger } = harness();
+    executor.unsupportedSettings = () => ['machineType'];
+    await service.run(job, { executionConfig: { machineType: 'n2-standard-4' } });
+    assert.deepEqual(logger.warnings, ['the docker backend ignores these settings: machineType']);
+  });
+});

@@ -3,4 +3,5 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ "$#" -gt 0 ]; then files=("$@"); else mapfile -t files < <(find test -name '*.test.ts' | sort); fi
-exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"
+# force-exit: a failed test must not leave its file hanging on a watcher it never released
+exec node --import tsx --test --test-force-exit --test-timeout=300000 --test-concurrency="${TEST_CONCURRENCY:-2}" --test-reporter=spec "${files[@]}"

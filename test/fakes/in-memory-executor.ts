@@ -8,6 +8,7 @@ interface FakeExecution {
   spec: LaunchSpec;
   state: ExecutionState;
   exitCode?: number;
+  stopped?: Date;
   released: boolean;
 }
 
@@ -48,7 +49,7 @@ export class InMemoryExecutor implements ExecutorPort {
   finish(executionId: string, exitCode: number, state: ExecutionState = exitCode === 0 ? 'SUCCEEDED' : 'FAILED'): void {
     const execution = this.require(executionId);
     if (isFinal(execution.state)) return;
-    Object.assign(execution, { state, exitCode });
+    Object.assign(execution, { state, exitCode, stopped: new Date() });
   }
   running(): number {
     return [...this.executions.values()].filter((e) => e.state === 'RUNNING').length;
@@ -93,7 +94,7 @@ export class InMemoryExecutor implements ExecutorPort {
     const final = isFinal(e.state);
     return {
       executionId: e.spec.executionId, jobName: e.spec.jobName, jobNamespace: e.spec.jobNamespace, state: e.state,
-      created: e.spec.created, started: e.spec.created, stopped: final ? new Date() : undefined, exitCode: e.exitCode,
+      created: e.spec.created, started: e.spec.created, stopped: final ? e.stopped : undefined, exitCode: e.exitCode,
       message: undefined, logUrl: `log://${e.spec.executionId}`, baseDir: e.spec.baseDir, timeoutSeconds: e.spec.timeoutSeconds,
     };
   }

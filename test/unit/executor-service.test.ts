@@ -142,12 +142,15 @@ describe('ExecutorService lifecycle (in-memory ports)', () => {
     const done = await service.run(job);
     executor.autoFinish = () => undefined;
     const { details } = await service.schedule(job, { forget: true });
-    const { removed } = await service.cleanup({ olderThanSeconds: 0 });
-    assert.deepEqual(removed, [done.executionId]);
-    assert.ok(executor.executions.has(details.executionId));
-    assert.ok(![...storage.directories].some((d) => d.includes(done.executionId)));
-    assert.ok([...storage.directories].some((d) => d.includes(details.executionId)));
-    executor.finish(details.executionId, 0); // lets the service's watcher of the forgotten execution end
+    try {
+      const { removed } = await service.cleanup({ olderThanSeconds: 0 });
+      assert.deepEqual(removed, [done.executionId]);
+      assert.ok(executor.executions.has(details.executionId));
+      assert.ok(![...storage.directories].some((d) => d.includes(done.executionId)));
+      assert.ok([...storage.directories].some((d) => d.includes(details.executionId)));
+    } finally {
+      executor.finish(details.executionId, 0); // lets the service's watcher of the forgotten execution end
+    }
   });
 });
 

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
-import { NotFoundError } from '../../domain/errors.js';
+import { ImageUnavailableError, NotFoundError } from '../../domain/errors.js';
 import { isFinal } from '../../domain/execution.js';
 import type { ResolvedExecutionConfig } from '../../domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, LogOptions, WaitOptions } from '../../domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../domain/result.js';
-import { tolerating, translateDockerError } from './docker-errors.js';
+import { statusCodeOf, tolerating, translateDockerError } from './docker-errors.js';
 import { ensureImage } from './docker-image.js';
 import { LABEL } from './docker-labels.js';
 import { demuxLines } from './docker-logs.js';
@@ -24,6 +24,8 @@ export class DockerExecutorAdapter implements ExecutorPort {
   private readonly docker: Docker;
   /** execution id → container id, so this process skips a list call for the executions it knows. */
   private readonly containerIds = new Map<string, string>();
+  /** Images seen present: one inspect per image and process, not per job. */
+  private readonly presentImages = new Set<string>();
 
   constructor(private readonly settings: DockerExecutorSettings) {
     this.docker = settings.docker;
@@ -42,8 +44,10 @@ export class DockerExecutorAdapter implements ExecutorPort {
   }
 
   async preflight(image: string, _config: ResolvedExecutionConfig, signal?: AbortSignal): Promise<void> {
+    if (this.settings.pullPolicy !== 'always' && this.presentImages.has(image)) return;
     try {
       await ensureImage(this.docker, image, this.settings.pullPolicy, signal);
+      this.presentImages.add(image);
     } catch (error) {
       throw translateDockerError(error, `checking image '${image}'`);
     }
@@ -54,6 +58,10 @@ export class DockerExecutorAdapter implements ExecutorPort {
     try {
       container = await this.docker.createContainer({ ...containerSpec(spec, this.settings), abortSignal: signal } as Docker.ContainerCreateOptions);
     } catch (error) {
+      if (statusCodeOf(error) === 404) {
+        this.presentImages.delete(spec.image); // removed since preflight saw it
+        throw new ImageUnavailableError(spec.image, { cause: error });
+      }
       throw translateDockerError(error, `creating the container of ${spec.executionId}`);
     }
     this.remember(spec.executionId, container.id);
@@ -119,9 +127,9 @@ export class DockerExecutorAdapter implements ExecutorPort {
   }
 
   async remove(executionId: string): Promise<void> {
-    const found = await this.find(executionId);
-    // Never forced: removing a running container must fail loudly, not kill the job.
-    if (found) await tolerating([404], () => found.container.remove());
+    const id = this.containerIds.get(executionId) ?? (await this.find(executionId))?.container.id;
+    // Never forced: the daemon refuses to remove a running container (409), which surfaces.
+    if (id) await tolerating([404], () => this.docker.getContainer(id).remove());
     this.containerIds.delete(executionId);
   }
 

@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
@@ -30,8 +30,21 @@ export class LocalDirectoryStorageAdapter implements StoragePort {
     await this.writeStream(path, async function* () { yield data; }, options);
   }
 
+  /**
+   * A kernel-side copy (copy_file_range, like `cp`): no byte passes through this process. A streamed copy
+   * ran at a fifth of `cp`'s speed. EXCL also spares the ftruncate that makes ext4 flush on close.
+   */
   async writeFile(path: string, localPath: string, options?: WriteOptions): Promise<void> {
-    await this.writeStream(path, () => createReadStream(localPath), options);
+    options?.signal?.throwIfAborted();
+    const target = this.abs(path);
+    await mkdir(dirname(target), { recursive: true });
+    if (!options?.ifAbsent) await rm(target, { force: true });
+    try {
+      await copyFile(localPath, target, constants.COPYFILE_EXCL);
+      options?.signal?.throwIfAborted();
+    } catch (error) {
+      throw await this.failedWrite(path, target, error);
+    }
   }
 
   async copyFromGcs(path: string, gcsUri: string, options?: WriteOptions): Promise<void> {
@@ -61,12 +74,17 @@ export class LocalDirectoryStorageAdapter implements StoragePort {
       const input = await source();
       await pipeline(input, createWriteStream(target, { flags }), { signal: options?.signal });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new StorageError(`${this.location(path)} already exists`, { cause: error });
-      }
-      await rm(target, { force: true }); // no half-written file left behind
-      throw error;
+      throw await this.failedWrite(path, target, error);
     }
+  }
+
+  /** The error to throw for a failed write; removes a half-written file, never an existing one. */
+  private async failedWrite(path: string, target: string, error: unknown): Promise<unknown> {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      return new StorageError(`${this.location(path)} already exists`, { cause: error });
+    }
+    await rm(target, { force: true });
+    return error;
   }
 
   private abs(path: string): string {

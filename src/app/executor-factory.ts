@@ -5,9 +5,11 @@ import { NotSupportedError, ValidationError } from '../domain/errors.js';
 import type { LoggerPort } from '../domain/ports/logger.port.js';
 import { ExecutorService } from '../domain/services/executor.service.js';
 import type { DockerBackendOptions } from '../infra/docker/docker-options.js';
+import type { CloudRunBackendOptions } from '../infra/gcp/cloudrun/cloudrun-options.js';
 import type { GcsClientOptions } from '../infra/gcp/gcs/gcs-client.js';
 import { ConsoleLoggerAdapter } from '../infra/local/console-logger.adapter.js';
 import { NodeLocalFilesAdapter } from '../infra/local/node-local-files.adapter.js';
+import { registerCloudRunBackend } from './backends/cloudrun.backend.js';
 import { registerDockerBackend } from './backends/docker.backend.js';
 import { TOKENS } from './tokens.js';
 
@@ -18,6 +20,11 @@ export interface GetExecutorServiceOptions {
   readonly useCache?: boolean;
   /** Docker backend settings. @default {} */
   readonly docker?: DockerBackendOptions;
+  /**
+   * Cloud Run settings: project, region, staging bucket, service account (else SMARTJOB_* variables) and
+   * `clientOptions` for the Google clients (endpoint, credentials). @default {} (Application Default Credentials)
+   */
+  readonly cloudrun?: CloudRunBackendOptions;
   /** How to reach Cloud Storage (staging bucket of the cloud backends, GcsInput on Docker). @default {} */
   readonly gcs?: GcsClientOptions;
   /** Where warnings go. @default stderr, level from SMARTJOB_LOG_LEVEL (default 'warn') */
@@ -29,7 +36,7 @@ type Registration = (container: DependencyContainer, options: GetExecutorService
 /** One line per backend; a backend's SDK is loaded only when its adapter first runs. */
 const REGISTRATIONS: Record<BackendType, Registration | undefined> = {
   docker: (c, o) => registerDockerBackend(c, o.docker, o.gcs),
-  cloudrun: undefined,
+  cloudrun: (c, o) => registerCloudRunBackend(c, o.cloudrun, o.gcs),
   cloudbatch: undefined,
   vertex: undefined,
 };

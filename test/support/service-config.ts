@@ -1,3 +1,4 @@
+import { googleAuthLibrary, grpc } from 'google-gax';
 import { getExecutorService } from '../../src/app/executor-factory.js';
 import type { BackendType } from '../../src/domain/backend-type.js';
 import type { LoggerPort } from '../../src/domain/ports/logger.port.js';
@@ -13,8 +14,25 @@ export interface ServiceConfig {
   readonly stagingVolume?: string;
   /** The GCS fake's endpoint (GcsInput on Docker; the staging bucket of the cloud backends). */
   readonly gcsEndpoint?: string;
+  /** Cloud backends: port of the gRPC fake on 127.0.0.1, and the staging bucket (in the GCS fake). */
+  readonly grpcPort?: number;
+  readonly stagingBucket?: string;
   readonly maxWorkers?: number;
   readonly removeOnFinish?: boolean;
+}
+
+export const TEST_PROJECT = 'smartjob-tests';
+export const TEST_REGION = 'europe-west1';
+
+/** gRPC to the local fake, insecure, and never the default credentials (they could reach real Google). */
+function fakeClientOptions(config: ServiceConfig) {
+  if (!config.grpcPort) throw new Error('a cloud backend test needs grpcPort');
+  return {
+    apiEndpoint: '127.0.0.1',
+    port: config.grpcPort,
+    sslCreds: grpc.credentials.createInsecure(),
+    authClient: new googleAuthLibrary.PassThroughClient(),
+  };
 }
 
 /** Test services never reach a real cloud or network: fakes on loopback, containers with network none. */
@@ -35,6 +53,14 @@ export function buildService(config: ServiceConfig, logger?: LoggerPort): Execut
           stopGraceSeconds: 1,
           removeOnFinish: config.removeOnFinish,
         },
+      });
+    case 'cloudrun':
+      return getExecutorService('cloudrun', {
+        useCache: false,
+        maxWorkers: config.maxWorkers,
+        logger,
+        gcs,
+        cloudrun: { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 },
       });
     default:
       throw new Error(`no test configuration for the ${config.type} backend yet`);

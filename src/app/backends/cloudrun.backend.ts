@@ -1,0 +1,25 @@
+import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { LoggerPort } from '../../domain/ports/logger.port.js';
+import type { StoragePort } from '../../domain/ports/storage.port.js';
+import { CloudRunExecutorAdapter } from '../../infra/gcp/cloudrun/cloudrun-executor.adapter.js';
+import type { CloudRunBackendOptions } from '../../infra/gcp/cloudrun/cloudrun-options.js';
+import { resolveGcpSettings } from '../../infra/gcp/gcp-settings.js';
+import type { GcsClientOptions } from '../../infra/gcp/gcs/gcs-client.js';
+import { GcsStorageAdapter } from '../../infra/gcp/gcs/gcs-storage.adapter.js';
+import { TOKENS } from '../tokens.js';
+
+/**
+ * Registers Cloud Run Jobs with its staging bucket. Settings are checked now (a missing one is a
+ * ConfigurationError naming it and its variable); the Google clients load on the first call.
+ */
+export function registerCloudRunBackend(container: DependencyContainer, options: CloudRunBackendOptions = {}, gcs: GcsClientOptions = {}): void {
+  const settings = resolveGcpSettings('cloudrun', [options]);
+  container.register<StoragePort>(TOKENS.Storage, {
+    useFactory: instanceCachingFactory(() => new GcsStorageAdapter({ projectId: settings.project, ...gcs, stagingBucket: settings.stagingBucket.uri })),
+  });
+  container.register(TOKENS.Executor, {
+    useFactory: instanceCachingFactory(
+      (c) => new CloudRunExecutorAdapter({ ...options, stagingBucket: settings.stagingBucket.uri, logger: options.logger ?? c.resolve<LoggerPort>(TOKENS.Logger) }),
+    ),
+  });
+}

@@ -46,10 +46,13 @@ export function hasGrpcCode(error: unknown, code: number): boolean {
   return grpcCodeOf(error) === code;
 }
 
-/** Looks through one `cause` too, so an already translated error still tells its gRPC code. */
+/** The gRPC code of an error or of its `cause`, so an already translated error still tells it. */
+export function grpcCodeIn(error: unknown): number | undefined {
+  return grpcCodeOf(error) ?? grpcCodeOf((error as { cause?: unknown } | null)?.cause);
+}
+
 export function isTransientWhilePolling(error: unknown): boolean {
-  const code = grpcCodeOf(error) ?? grpcCodeOf((error as { cause?: unknown } | null)?.cause);
-  return TRANSIENT_WHILE_POLLING.includes(code ?? -1);
+  return TRANSIENT_WHILE_POLLING.includes(grpcCodeIn(error) ?? -1);
 }
 
 /**

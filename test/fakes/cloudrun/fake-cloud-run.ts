@@ -4,10 +4,10 @@ import { grpc } from 'google-gax';
 import { executionsService, operationsService, tasksService } from './executions-service.js';
 import { FaultPlan, RpcError, type FailNextOptions, type FakeMethod } from './faults.js';
 import { FakeState, type ExecutionRecord } from './fake-state.js';
-import { finish } from './fake-execution.js';
+import { finish, updateJobReference } from './fake-execution.js';
 import { jobsService } from './jobs-service.js';
 import { packageDefinition } from './protos.js';
-import { FAKE_LABEL, FAKE_LABEL_VALUE, TaskRunner, killQuietly, type BucketDirs } from './task-runner.js';
+import { FAKE_LABEL, FAKE_LABEL_VALUE, TaskRunner, killQuietly, removeQuietly, type BucketDirs } from './task-runner.js';
 
 export type { FakeMethod } from './faults.js';
 
@@ -127,20 +127,12 @@ export class FakeCloudRun {
 
   private startExecution(record: ExecutionRecord): void {
     record.finished = this.runner.run(record).then(
-      () => this.updateJobReference(record),
+      () => updateJobReference(this.state, record),
       (error: unknown) => {
         console.error(`fake cloudrun: the runner of ${record.name} failed`, error);
         finish(record, { kind: 'failed', exitCode: undefined, message: `fake runner error: ${String(error)}` });
       },
     );
-  }
-
-  private updateJobReference(record: ExecutionRecord): void {
-    const latest = this.state.jobs.get(record.jobName)?.latestCreatedExecution;
-    if (latest?.name !== record.name) return;
-    const e = record.execution;
-    latest.completionTime = e.completionTime;
-    latest.completionStatus = e.succeededCount ? 'EXECUTION_SUCCEEDED' : e.cancelledCount ? 'EXECUTION_CANCELLED' : 'EXECUTION_FAILED';
   }
 
   /** Stops the execution if it runs, waits for its runner, removes its containers and forgets it. */
@@ -151,13 +143,5 @@ export class FakeCloudRun {
     await Promise.all(record.containers.map((container) => removeQuietly(container)));
     record.containers.length = 0;
     this.state.executions.delete(record.name);
-  }
-}
-
-async function removeQuietly(container: Docker.Container): Promise<void> {
-  try {
-    await container.remove({ force: true });
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error; // already gone is fine
   }
 }

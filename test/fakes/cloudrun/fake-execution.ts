@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { grpc } from 'google-gax';
 import { RpcError } from './faults.js';
-import { condition, setCondition, type ExecutionRecord } from './fake-state.js';
+import { condition, setCondition, type ExecutionRecord, type FakeState } from './fake-state.js';
 import { timestamp, type ICondition, type IEnvVar, type IJob, type IRunJobRequest, type ITaskTemplate } from './protos.js';
 
 export const TIMEOUT_MESSAGE = 'The configured timeout was reached.';
@@ -105,6 +105,15 @@ export function finish(record: ExecutionRecord, ending: Ending): void {
       break;
   }
   task.conditions = [conditions.find((c) => c.type === 'Completed') as ICondition];
+}
+
+/** The job's `latestCreatedExecution` follows the end of that execution. */
+export function updateJobReference(state: FakeState, record: ExecutionRecord): void {
+  const latest = state.jobs.get(record.jobName)?.latestCreatedExecution;
+  if (latest?.name !== record.name) return;
+  const e = record.execution;
+  latest.completionTime = e.completionTime;
+  latest.completionStatus = e.succeededCount ? 'EXECUTION_SUCCEEDED' : e.cancelledCount ? 'EXECUTION_CANCELLED' : 'EXECUTION_FAILED';
 }
 
 /** Cloud Run names executions `<job>-<5 lowercase letters or digits>`. */

@@ -7,6 +7,7 @@ import { durationSeconds, type IContainer, type ITaskTemplate } from './protos.j
 
 export const FAKE_LABEL = 'smartjob-fake';
 export const FAKE_LABEL_VALUE = 'cloudrun';
+const DOCKER_CALL_TIMEOUT_MS = 60_000;
 
 /** Maps a bucket name to the host directory holding its objects (as files). */
 export type BucketDirs = (bucket: string) => string;
@@ -57,17 +58,20 @@ export class TaskRunner {
     if (record.stopRequested) return { kind: 'stopped' };
     let container: Docker.Container;
     try {
-      container = await this.docker.createContainer(this.containerSpec(record, attempt));
+      // A stuck daemon must end the attempt (FAILED, with the reason), never leave the execution pending forever.
+      const abortSignal = AbortSignal.timeout(DOCKER_CALL_TIMEOUT_MS);
+      container = await this.docker.createContainer({ ...this.containerSpec(record, attempt), abortSignal } as Docker.ContainerCreateOptions);
     } catch (error) {
       return { kind: 'error', message: `the task container could not be created: ${(error as Error).message}` };
     }
     record.containers.push(container);
     record.current = container;
     try {
-      const exited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
-      // Awaited below; this handler only keeps a wait abandoned by a failed start from being an unhandled rejection.
-      exited.catch(() => undefined);
-      await container.start();
+      await container.start({ abortSignal: AbortSignal.timeout(DOCKER_CALL_TIMEOUT_MS) });
+      // 'not-running' after start, not 'next-exit' before it: a busy daemon may handle the wait after a quick
+      // exit, and 'next-exit' would then wait for an exit that never comes.
+      const exited = container.wait({ condition: 'not-running' }) as Promise<{ StatusCode: number }>;
+      exited.catch(() => undefined); // awaited below; this only covers the case where a failed kill skips that
       markRunning(record, attempt);
       if (record.stopRequested) await killQuietly(container); // cancelled while it was starting
       let timedOut = false;
@@ -136,5 +140,14 @@ export async function killQuietly(container: Docker.Container): Promise<void> {
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== 409 && status !== 404 && status !== 304) throw error;
+  }
+}
+
+/** Remove, where "already gone" (404) is fine. */
+export async function removeQuietly(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true });
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error; // already gone is fine
   }
 }

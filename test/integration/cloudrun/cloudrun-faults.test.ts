@@ -7,7 +7,7 @@ import type { LaunchSpec } from '../../../src/domain/ports/executor.port.js';
 import { launchWithRetry } from '../../../src/domain/services/launch.js';
 import { startCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
 
-describe('CloudRunExecutorAdapter under faults', () => {
+describe('CloudRunExecutorAdapter under faults', { timeout: 180_000 }, () => {
   let h: CloudRunHarness;
   before(async () => {
     h = await startCloudRun();

@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { googleAuthLibrary, grpc } from 'google-gax';
@@ -86,4 +87,21 @@ export async function startCloudRun(options: Partial<CloudRunBackendOptions> = {
 /** A shell job: `sh -c script`. */
 export function shellJob(name: string, script: string): Partial<SmartJob> & { readonly name: string } {
   return { name, overriddenArgs: ['sh', '-c', script] };
+}
+
+/** The fake's record of an execution, found by the id smartjob recorded on it. */
+export function fakeRecordOf(h: CloudRunHarness, executionId: string) {
+  const record = [...h.fake.state.executions.values()].find((r) =>
+    r.execution.template?.containers?.[0]?.env?.some((e) => e.name === 'SMARTJOB_EXECUTION_ID' && e.value === executionId),
+  );
+  assert.ok(record, `the fake knows execution ${executionId}`);
+  return record;
+}
+
+export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { grpc } from 'google-gax';
 import { startCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
 
-describe('Cloud Run Jobs: one per job definition, reused', () => {
+describe('Cloud Run Jobs: one per job definition, reused', { timeout: 180_000 }, () => {
   let h: CloudRunHarness;
   before(async () => {
     h = await startCloudRun();

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NotFoundError, NotSupportedError } from '../../../src/domain/errors.js';
 import { FINAL_STATES } from '../../../src/domain/execution.js';
-import { startCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
+import { fakeRecordOf, startCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
 
-describe('CloudRunExecutorAdapter against the fake Cloud Run', () => {
+describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_000 }, () => {
   let h: CloudRunHarness;
   before(async () => {
     h = await startCloudRun();
@@ -135,19 +135,3 @@ describe('CloudRunExecutorAdapter against the fake Cloud Run', () => {
     assert.equal((await h.adapter.wait(again.executionId)).state, 'SUCCEEDED', 'the deleted job is created again on the next launch');
   });
 });
-
-function fakeRecordOf(h: CloudRunHarness, executionId: string) {
-  const record = [...h.fake.state.executions.values()].find((r) =>
-    r.execution.template?.containers?.[0]?.env?.some((e) => e.name === 'SMARTJOB_EXECUTION_ID' && e.value === executionId),
-  );
-  assert.ok(record, `the fake knows execution ${executionId}`);
-  return record;
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -10,7 +10,7 @@ import { RecordingLogger } from './cloudrun-harness.js';
 
 const run = promisify(execFile);
 
-describe('Cloud Run settings', () => {
+describe('Cloud Run settings', { timeout: 180_000 }, () => {
   const saved: Record<string, string | undefined> = {};
   beforeEach(() => {
     for (const name of Object.values(GCP_ENV)) {
@@ -82,5 +82,33 @@ describe('Cloud Run settings', () => {
     const { before, after } = JSON.parse(stdout.trim()) as { before: number; after: number };
     assert.equal(before, 0, 'importing the adapter and checking settings loaded a Google module');
     assert.ok(after > 0, 'the check sees @google-cloud/run once it is loaded');
+  });
+});
+
+describe('Cloud Run service wiring', () => {
+  it('refuses a per-execution staging bucket other than the service one, before staging anything', async () => {
+    const { getExecutorService } = await import('../../../src/app/executor-factory.js');
+    const service = getExecutorService('cloudrun', {
+      useCache: false,
+      cloudrun: { project: 'smartjob-tests', region: 'europe-west1', stagingBucket: 'gs://service-bucket' },
+    });
+    await assert.rejects(
+      service.run({ name: 'x', dockerImage: 'img' }, { executionConfig: { stagingBucket: 'gs://other-bucket' } }),
+      (e: unknown) => e instanceof ValidationError && e.field === 'executionConfig.stagingBucket' && e.message.includes('gs://service-bucket'),
+    );
+  });
+
+  it('names the missing setting and its variable when the service is built', async () => {
+    const { getExecutorService } = await import('../../../src/app/executor-factory.js');
+    const saved = process.env.SMARTJOB_REGION;
+    delete process.env.SMARTJOB_REGION;
+    try {
+      assert.throws(
+        () => getExecutorService('cloudrun', { useCache: false, cloudrun: { project: 'smartjob-tests', stagingBucket: 'gs://b-1' } }),
+        (e: unknown) => e instanceof ConfigurationError && e.setting === 'region' && e.message.includes('SMARTJOB_REGION'),
+      );
+    } finally {
+      if (saved !== undefined) process.env.SMARTJOB_REGION = saved;
+    }
   });
 });

@@ -11,7 +11,7 @@ import { BUSYBOX_IMAGE, requireDocker } from '../../support/docker.js';
 const PARENT = 'projects/fake-tests/locations/europe-west1';
 
 /** The fake itself, through the official clients: what the adapter relies on must hold here. */
-describe('FakeCloudRun', () => {
+describe('FakeCloudRun', { timeout: 180_000 }, () => {
   let fake: FakeCloudRun;
   let jobs: JobsClient;
   let executions: ExecutionsClient;

@@ -1,11 +1,11 @@
-import { NotFoundError, NotSupportedError } from '../../../domain/errors.js';
+import { NotFoundError, NotSupportedError, ValidationError } from '../../../domain/errors.js';
 import type { OptionalSetting, ResolvedExecutionConfig } from '../../../domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, WaitOptions } from '../../../domain/ports/executor.port.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import { ConsoleLoggerAdapter } from '../../local/console-logger.adapter.js';
 import { translateGaxError } from '../gax-errors.js';
-import { resolveGcpSettings, type GcpSettings } from '../gcp-settings.js';
+import { parseStagingBucket, resolveGcpSettings, type GcpSettings } from '../gcp-settings.js';
 import { abortable } from './abortable.js';
 import { cancelExecution } from './cancel-execution.js';
 import { closeCloudRunClients, loadCloudRunClients, type CloudRunClients, type RunExecution } from './cloudrun-clients.js';
@@ -50,7 +50,12 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
 
   /** Settings only: checking the image would need registry credentials Cloud Run has and we may not. */
   async preflight(_image: string, config: ResolvedExecutionConfig): Promise<void> {
-    this.settingsFor(config);
+    const { stagingBucket } = this.settingsFor(config);
+    const own = this.options.stagingBucket && parseStagingBucket(this.options.stagingBucket).uri;
+    // Inputs are staged by the service's storage, in its bucket: the job must mount that same bucket.
+    if (own && stagingBucket.uri !== own) {
+      throw new ValidationError('executionConfig.stagingBucket', `must be the service's staging bucket ${own} (set it on the service, not per execution)`, config.stagingBucket);
+    }
   }
 
   async launch(spec: LaunchSpec, signal?: AbortSignal): Promise<{ readonly logUrl: string }> {

@@ -2,7 +2,7 @@ import { isFinal } from '../../../domain/execution.js';
 import { NotFoundError } from '../../../domain/errors.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
-import { grpcCodeOf, isTransientWhilePolling, translateGaxError } from '../gax-errors.js';
+import { grpcCodeIn, isTransientWhilePolling, translateGaxError } from '../gax-errors.js';
 import { abortable, delay } from './abortable.js';
 import type { ExecutionLookup } from './execution-lookup.js';
 
@@ -36,7 +36,7 @@ export async function pollUntilFinal(
       if (signal?.aborted) throw signal.reason;
       if (!isTransientWhilePolling(error)) throw translateGaxError(error, `waiting for execution ${executionId}`);
       wait = Math.min(wait * 2, settings.maxPollBackoffMs);
-      settings.logger.debug(`transient error while polling ${executionId} (code ${grpcCodeOf(error)}); next poll in ${wait} ms`);
+      settings.logger.debug(`transient error while polling ${executionId} (code ${grpcCodeIn(error)}); next poll in ${wait} ms`);
     }
     await delay(wait, signal);
   }

@@ -14,9 +14,11 @@ export function executionsService(state: FakeState, remove: (record: ExecutionRe
       const allJobs = parent.endsWith('/jobs/-');
       if (!allJobs) state.requireJob(parent);
       const records = [...state.executions.values()]
-        .filter((r) => (allJobs ? locationOf(r.name) === locationOf(parent) : r.jobName === parent))
+        .filter((r) => (allJobs ? locationOf(r.name) === locationOf(parent) && !state.unlisted.has(r.name) : r.jobName === parent))
         .reverse(); // newest first, as Cloud Run lists them
-      const { items, next } = page(records, request.pageSize, request.pageToken);
+      const limit = state.maxPageSize;
+      const pageSize = limit ? Math.min(request.pageSize || limit, limit) : request.pageSize;
+      const { items, next } = page(records, pageSize, request.pageToken);
       return { executions: items.map((r) => r.execution), nextPageToken: next };
     },
 

@@ -26,6 +26,10 @@ type OperationSnapshot = () => IOperation;
 export class FakeState {
   readonly jobs = new Map<string, IJob>();
   readonly executions = new Map<string, ExecutionRecord>();
+  /** Executions a `jobs/-` listing leaves out, as a listing that lags behind a just-created execution does. */
+  readonly unlisted = new Set<string>();
+  /** Largest page ListExecutions answers, whatever page_size asks (Cloud Run caps pages too). */
+  maxPageSize: number | undefined;
   private readonly operations = new Map<string, OperationSnapshot>();
 
   requireJob(name: string): IJob {

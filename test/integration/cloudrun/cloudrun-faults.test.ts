@@ -60,13 +60,14 @@ describe('CloudRunExecutorAdapter under faults', { timeout: 180_000 }, () => {
     const spec = await h.plan(shellJob('polled-through-429', 'sleep 1'));
     const adapter = h.newAdapter({ maxPollBackoffMs: 300 });
     await adapter.launch(spec);
-    const before = h.fake.callCount('GetExecution');
-    h.fake.failNext({ method: 'GetExecution', count: 3, code: grpc.status.RESOURCE_EXHAUSTED });
-    h.fake.failNext({ method: 'GetExecution', count: 1, code: grpc.status.UNAVAILABLE });
-    h.fake.failNext({ method: 'GetExecution', count: 1, code: grpc.status.DEADLINE_EXCEEDED });
+    // Waits poll with one ListExecutions per tick (GetExecution only for an execution the listing misses).
+    const before = h.fake.callCount('ListExecutions');
+    h.fake.failNext({ method: 'ListExecutions', count: 3, code: grpc.status.RESOURCE_EXHAUSTED });
+    h.fake.failNext({ method: 'ListExecutions', count: 1, code: grpc.status.UNAVAILABLE });
+    h.fake.failNext({ method: 'ListExecutions', count: 1, code: grpc.status.DEADLINE_EXCEEDED });
     const status = await adapter.wait(spec.executionId);
     assert.equal(status.state, 'SUCCEEDED');
-    assert.ok(h.fake.callCount('GetExecution') - before >= 6, 'the faulted polls happened and were survived');
+    assert.ok(h.fake.callCount('ListExecutions') - before >= 6, 'the faulted polls happened and were survived');
     assert.ok(h.logger.lines.some((line) => line.includes(`transient error while polling ${spec.executionId} (code 8)`)));
   });
 

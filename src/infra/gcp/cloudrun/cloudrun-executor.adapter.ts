@@ -11,11 +11,11 @@ import { cancelExecution } from './cancel-execution.js';
 import { closeCloudRunClients, loadCloudRunClients, type CloudRunClients, type RunExecution } from './cloudrun-clients.js';
 import { STAGING_MOUNT, resolvePolling, type CloudRunBackendOptions } from './cloudrun-options.js';
 import { ExecutionLookup } from './execution-lookup.js';
+import { ExecutionPoller } from './execution-poller.js';
 import { consoleUrlOf } from './execution-status.js';
 import { JobRegistry } from './job-registry.js';
 import { launchExecution } from './launch-execution.js';
 import { listStatuses, removeExecution } from './list-and-remove.js';
-import { pollUntilFinal, type PollSettings } from './wait-execution.js';
 
 const UNSUPPORTED: readonly OptionalSetting[] = ['machineType', 'acceleratorType', 'acceleratorCount', 'bootDiskSizeGb', 'installOpsAgent'];
 
@@ -26,18 +26,21 @@ const UNSUPPORTED: readonly OptionalSetting[] = ['machineType', 'acceleratorType
 export class CloudRunExecutorAdapter implements ExecutorPort {
   readonly backend = 'cloudrun' as const;
   private readonly logger: LoggerPort;
-  private readonly poll: PollSettings;
   private readonly lookup: ExecutionLookup;
   private readonly jobs: JobRegistry;
+  /** Shared by every wait: one listing per tick, not one GetExecution per awaited execution. */
+  private readonly poller: ExecutionPoller;
   private clientsPromise: Promise<CloudRunClients> | undefined;
   private location: string | undefined;
 
   constructor(private readonly options: CloudRunBackendOptions = {}) {
     this.logger = options.logger ?? new ConsoleLoggerAdapter();
-    this.poll = { ...resolvePolling(options), logger: this.logger };
+    const polling = { ...resolvePolling(options), logger: this.logger };
     const clients = () => this.clients();
-    this.lookup = new ExecutionLookup(clients, () => this.locationParent());
+    const locationParent = () => this.locationParent();
+    this.lookup = new ExecutionLookup(clients, locationParent);
     this.jobs = new JobRegistry(clients, this.logger);
+    this.poller = new ExecutionPoller({ lookup: this.lookup, clients, locationParent }, polling);
   }
 
   containerStagingRoot(): string {
@@ -71,7 +74,7 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   }
 
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
-    return pollUntilFinal(this.lookup, executionId, this.poll, options?.signal);
+    return this.poller.wait(executionId, options?.signal);
   }
 
   async cancel(executionId: string): Promise<void> {

@@ -19,7 +19,7 @@ export interface CloudRunBackendOptions {
   readonly serviceAccount?: string;
   /** Passed to the @google-cloud/run clients. @default {} (Application Default Credentials, run.googleapis.com) */
   readonly clientOptions?: CloudRunClientOptions;
-  /** Delay between two GetExecution calls while waiting. @default 5000 */
+  /** Delay between two polls of the awaited executions (one ListExecutions per location for all of them). @default 5000 */
   readonly pollIntervalMs?: number;
   /** Longest delay between polls after transient errors (429, 503, deadline). @default 60000 */
   readonly maxPollBackoffMs?: number;

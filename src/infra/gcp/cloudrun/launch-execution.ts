@@ -62,7 +62,7 @@ export async function runExecution(clients: CloudRunClients, jobName: string, sp
   try {
     const [operation] = await abortable(clients.jobs.runJob(runJobRequest(jobName, spec)), signal);
     // The operation's metadata is the Execution. Its promise is never awaited: the client's polling budget
-    // would end long executions early, so waiting polls GetExecution instead.
+    // would end long executions early, so waiting polls the executions (execution-poller.ts) instead.
     const metadata = operation.metadata as { name?: string | null } | null;
     return { kind: 'started', executionName: metadata?.name || undefined };
   } catch (error) {

@@ -1,0 +1,148 @@
+import type { LoggerPort } from '../../../domain/ports/logger.port.js';
+import type { ExecutionStatus } from '../../../domain/result.js';
+import { translateGaxError } from '../gax-errors.js';
+import { pollLocation, type Awaited, type PollDeps, type PollOutcome } from './poll-location.js';
+
+export interface PollSettings {
+  readonly pollIntervalMs: number;
+  readonly maxPollBackoffMs: number;
+  readonly logger: LoggerPort;
+}
+
+export interface PollerDeps extends PollDeps {
+  /** Where executions known only by their smartjob id are searched. May throw a ConfigurationError. */
+  readonly locationParent: () => string;
+}
+
+interface Waiter {
+  resolve(status: ExecutionStatus): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The one poller behind every wait of an adapter: each tick lists the executions of each location that
+ * holds an awaited one (one paged ListExecutions, not one GetExecution per execution) and settles the waits
+ * of those that ended. No total budget: an execution may run for hours (Cloud Run allows 7 days). A
+ * transient error (429, 503, deadline) means "still running": the next tick comes later, the interval
+ * doubling up to `maxPollBackoffMs`. It runs only while a wait is pending; no timer outlives the last one.
+ */
+export class ExecutionPoller {
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private ticking = false;
+  private interval: number;
+
+  constructor(private readonly deps: PollerDeps, private readonly settings: PollSettings) {
+    this.interval = settings.pollIntervalMs;
+  }
+
+  /** Settles once the execution is final. Aborting `signal` rejects this wait only, with `signal.reason`. */
+  wait(executionId: string, signal?: AbortSignal): Promise<ExecutionStatus> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<ExecutionStatus>((resolve, reject) => {
+      const onAbort = () => {
+        this.drop(executionId, waiter);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        resolve: (status) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(status);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiters = this.waiters.get(executionId) ?? new Set<Waiter>();
+      this.waiters.set(executionId, waiters.add(waiter));
+      // Idle: tick soon, not at once, so that the waits started together share that first tick.
+      if (!this.ticking && !this.timer) this.schedule(0);
+    });
+  }
+
+  private drop(executionId: string, waiter: Waiter): void {
+    const waiters = this.waiters.get(executionId);
+    waiters?.delete(waiter);
+    if (waiters?.size === 0) this.waiters.delete(executionId);
+    if (this.waiters.size === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, ms);
+  }
+
+  private async run(): Promise<void> {
+    this.ticking = true;
+    const transient = await this.tick().catch((error: unknown) => {
+      // A bug, not an answer from Google: no wait may hang on it.
+      for (const executionId of [...this.waiters.keys()]) this.settle(executionId, { kind: 'failed', error: error as Error });
+      return new Map<number | undefined, string[]>();
+    });
+    this.ticking = false;
+    if (this.waiters.size === 0) return;
+    this.interval = transient.size > 0 ? Math.min(this.interval * 2, this.settings.maxPollBackoffMs) : this.settings.pollIntervalMs;
+    for (const [code, ids] of transient) {
+      this.settings.logger.debug(`transient error while polling ${describe(ids)} (code ${code}); next poll in ${this.interval} ms`);
+    }
+    this.schedule(this.interval);
+  }
+
+  /** One poll of every awaited execution, by location. Returns the ids that met a transient error, by code. */
+  private async tick(): Promise<Map<number | undefined, string[]>> {
+    const transient = new Map<number | undefined, string[]>();
+    const stillAwaited = (executionId: string) => this.waiters.has(executionId);
+    const polls = [...this.byLocation()].map(async ([location, awaited]) => {
+      for (const [executionId, outcome] of await pollLocation(this.deps, location, awaited, stillAwaited)) {
+        if (outcome.kind === 'transient') pushTo(transient, outcome.code, executionId);
+        else this.settle(executionId, outcome);
+      }
+    });
+    await Promise.all(polls);
+    return transient;
+  }
+
+  /** The awaited executions grouped by the location that holds (or, for an unknown name, should hold) them. */
+  private byLocation(): Map<string, Awaited[]> {
+    const groups = new Map<string, Awaited[]>();
+    for (const executionId of [...this.waiters.keys()]) {
+      const name = this.deps.lookup.knownName(executionId);
+      let location: string;
+      try {
+        location = name ? name.split('/').slice(0, 4).join('/') : this.deps.locationParent();
+      } catch (error) {
+        this.settle(executionId, { kind: 'failed', error: translateGaxError(error, `waiting for execution ${executionId}`) });
+        continue;
+      }
+      pushTo(groups, location, { executionId, name });
+    }
+    return groups;
+  }
+
+  private settle(executionId: string, outcome: PollOutcome): void {
+    if (outcome.kind !== 'final' && outcome.kind !== 'failed') return;
+    const waiters = this.waiters.get(executionId);
+    this.waiters.delete(executionId);
+    for (const waiter of waiters ?? []) {
+      if (outcome.kind === 'final') waiter.resolve(outcome.status);
+      else waiter.reject(outcome.error);
+    }
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
+}
+
+function describe(ids: readonly string[]): string {
+  return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
+}

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { JobsClient } from '@google-cloud/run';
 import { createBackoffSettings, grpc } from 'google-gax';
 import { BackendUnavailableError, PermissionDeniedError, SchedulingError, isRetryable } from '../../../src/domain/errors.js';
 import type { LaunchSpec } from '../../../src/domain/ports/executor.port.js';
 import { launchWithRetry } from '../../../src/domain/services/launch.js';
-import { startCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
+import { useCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
 
 describe('CloudRunExecutorAdapter under faults', { timeout: 180_000 }, () => {
   let h: CloudRunHarness;
-  before(async () => {
-    h = await startCloudRun();
-  });
-  after(async () => {
-    await h?.close();
-    assert.deepEqual(await h.fake.containers(), [], 'no fake container is left once the fake is closed');
-  });
+  useCloudRun((started) => (h = started));
 
   const launchRetrying = (spec: LaunchSpec) =>
     launchWithRetry(h.adapter, spec, h.logger, { maxAttempts: 5, attemptTimeoutSeconds: 30, signal: undefined, minBackoffMs: 10 });

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { googleAuthLibrary, grpc } from 'google-gax';
@@ -43,6 +44,20 @@ export interface CloudRunHarness {
   /** Validates, plans and stages a job the way ExecutorService does, and returns its launch spec. */
   plan(job: Partial<SmartJob> & { readonly name: string }, executionConfig?: ExecutionConfig): Promise<LaunchSpec>;
   close(): Promise<void>;
+}
+
+/** Starts a harness before the suite; after it, closes it and checks that no fake container is left. */
+export function useCloudRun(onStarted: (harness: CloudRunHarness) => void): void {
+  let harness: CloudRunHarness | undefined;
+  before(async () => {
+    harness = await startCloudRun();
+    onStarted(harness);
+  });
+  after(async () => {
+    if (!harness) return;
+    await harness.close();
+    assert.deepEqual(await harness.fake.containers(), [], 'no fake container is left once the fake is closed');
+  });
 }
 
 /** A fake Cloud Run on the local Docker engine and an adapter whose official clients talk to it. */

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { grpc } from 'google-gax';
-import { startCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
+import { useCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
 
 describe('Cloud Run Jobs: one per job definition, reused', { timeout: 180_000 }, () => {
   let h: CloudRunHarness;
-  before(async () => {
-    h = await startCloudRun();
-  });
-  after(async () => {
-    await h?.close();
-    assert.deepEqual(await h.fake.containers(), [], 'no fake container is left once the fake is closed');
-  });
+  useCloudRun((started) => (h = started));
 
   const jobsNamed = (name: string) => [...h.fake.state.jobs.values()].filter((j) => j.labels?.['smartjob-name'] === name);
 

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { NotFoundError, NotSupportedError } from '../../../src/domain/errors.js';
 import { FINAL_STATES } from '../../../src/domain/execution.js';
-import { fakeRecordOf, startCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
+import { fakeRecordOf, useCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
 
 describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_000 }, () => {
   let h: CloudRunHarness;
-  before(async () => {
-    h = await startCloudRun();
-  });
-  after(async () => {
-    await h?.close();
-    assert.deepEqual(await h.fake.containers(), [], 'no fake container is left once the fake is closed');
-  });
+  useCloudRun((started) => (h = started));
 
   it('runs a job to SUCCEEDED and its smartjob.json lands in the staging bucket', async () => {
     const spec = await h.plan(shellJob('writes-output', 'echo "{\\"answer\\": 42, \\"id\\": \\"$EXECUTION_ID\\"}" > "$OUTPUT_PATH/smartjob.json"'));

@@ -1,17 +1,8 @@
 import { ExecutorService } from '../../src/domain/services/executor.service.js';
 import { NodeLocalFilesAdapter } from '../../src/infra/local/node-local-files.adapter.js';
-import type { LoggerPort } from '../../src/domain/ports/logger.port.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 import { InMemoryExecutor } from '../fakes/in-memory-executor.js';
 import { InMemoryStorage } from '../fakes/in-memory-storage.js';
-
-export class RecordingLogger implements LoggerPort {
-  readonly warnings: string[] = [];
-  debug(): void {}
-  info(): void {}
-  warn(message: string): void {
-    this.warnings.push(message);
-  }
-}
 
 /** A service over in-memory ports; jobs exit 0 at once unless the test says otherwise. */
 export function harness(maxWorkers = 4) {

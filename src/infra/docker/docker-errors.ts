@@ -7,12 +7,18 @@ export function statusCodeOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** The daemon did not answer at all (no socket, refused, reset): worth a retry, and worth the hint. */
+export function daemonUnreachable(error: unknown, status = statusCodeOf(error)): boolean {
+  const message = (error as Error | null)?.message ?? String(error);
+  return status === undefined && /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up/i.test(message);
+}
+
 /** dockerode errors → domain errors: unreachable daemon and 5xx are retryable, 404 is NotFound. */
 export function translateDockerError(error: unknown, doing: string): Error {
   if (error instanceof SmartJobError || (error as Error)?.name === 'AbortError') return error as Error;
   const status = statusCodeOf(error);
   const message = (error as Error)?.message ?? String(error);
-  if (status === undefined && /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|socket hang up/i.test(message)) {
+  if (daemonUnreachable(error, status)) {
     return new BackendUnavailableError(`Docker daemon unreachable while ${doing}: ${message}; ${HINT}`, { cause: error });
   }
   if (status === 404) return new NotFoundError(doing, `not found while ${doing}: ${message}`);

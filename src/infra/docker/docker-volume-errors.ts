@@ -1,10 +1,5 @@
+import { daemonUnreachable, statusCodeOf } from './docker-errors.js';
 import { BackendUnavailableError, ImageUnavailableError, PermissionDeniedError, SmartJobError, StorageError } from '../../domain/errors.js';
-
-/** The HTTP status dockerode attaches to a daemon answer. */
-export function dockerStatus(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
 
 /**
  * A dockerode failure during a staging call as a domain error. An unreachable daemon is BackendUnavailable
@@ -13,9 +8,9 @@ export function dockerStatus(error: unknown): number | undefined {
  */
 export function translateVolumeError(error: unknown, action: string): unknown {
   if (error instanceof SmartJobError || (error as Error | null)?.name === 'AbortError') return error;
-  const status = dockerStatus(error);
+  const status = statusCodeOf(error);
   const message = ((error as Error | null)?.message ?? String(error)).trim();
-  if (status === undefined && /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up/i.test(message)) {
+  if (daemonUnreachable(error, status)) {
     return new BackendUnavailableError(`Docker daemon unreachable while trying to ${action}: ${message}`, { cause: error });
   }
   if (status === 401 || status === 403) return new PermissionDeniedError(`permission denied to ${action}: ${message}`, { cause: error });
@@ -24,6 +19,6 @@ export function translateVolumeError(error: unknown, action: string): unknown {
 
 /** A missing helper image surfaces as the image's problem, not as a storage one. */
 export function translateCreateError(error: unknown, image: string, action: string): unknown {
-  if (dockerStatus(error) === 404 && /no such image/i.test((error as Error).message)) return new ImageUnavailableError(image, { cause: error });
+  if (statusCodeOf(error) === 404 && /no such image/i.test((error as Error).message)) return new ImageUnavailableError(image, { cause: error });
   return translateVolumeError(error, action);
 }

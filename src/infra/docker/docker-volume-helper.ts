@@ -1,9 +1,8 @@
 import type Dockerode from 'dockerode';
 import { StorageError } from '../../domain/errors.js';
+import { STAGING_MOUNT } from './docker-options.js';
 import { translateCreateError, translateVolumeError } from './docker-volume-errors.js';
 
-/** Where the volume is mounted in every helper container. */
-export const STAGING_MOUNT = '/staging';
 
 export interface HelperSettings {
   readonly docker: Dockerode;

@@ -9,8 +9,10 @@ import type { StoragePort, WriteOptions } from '../../domain/ports/storage.port.
 import type { GcsObjectReader } from '../local/local-directory-storage.adapter.js';
 import { checkStagingPath } from '../local/staging-path.js';
 import { localFileSize, packBytes, packDirectory, packLocalFile, unpackSingleFile } from './docker-volume-archive.js';
-import { dockerStatus, translateVolumeError } from './docker-volume-errors.js';
-import { createHelper, ensureVolume, removeInVolume, STAGING_MOUNT, withSignal } from './docker-volume-helper.js';
+import { statusCodeOf } from './docker-errors.js';
+import { translateVolumeError } from './docker-volume-errors.js';
+import { STAGING_MOUNT } from './docker-options.js';
+import { createHelper, ensureVolume, removeInVolume, withSignal } from './docker-volume-helper.js';
 
 export interface DockerVolumeStorageOptions {
   /** The daemon holding the volume; typically a remote one (DOCKER_HOST), where a host directory cannot be shared. */
@@ -85,7 +87,7 @@ export class DockerVolumeStorageAdapter implements StoragePort {
       const archive = await container.getArchive({ path: `${STAGING_MOUNT}/${checked}`, ...withSignal(options?.signal) });
       return await unpackSingleFile(archive, this.location(checked), options?.signal);
     } catch (error) {
-      if (dockerStatus(error) === 404) return undefined;
+      if (statusCodeOf(error) === 404) return undefined;
       throw translateVolumeError(error, `read ${this.location(checked)}`);
     }
   }
@@ -105,7 +107,7 @@ export class DockerVolumeStorageAdapter implements StoragePort {
     // a helper that failed to be created left nothing to remove; its error went to the call that needed it
     const container = await helper.catch(() => undefined);
     await container?.remove({ force: true }).catch((error: unknown) => {
-      if (dockerStatus(error) !== 404) throw translateVolumeError(error, `remove helper container ${container.id}`);
+      if (statusCodeOf(error) !== 404) throw translateVolumeError(error, `remove helper container ${container.id}`);
     });
   }
 
@@ -128,7 +130,7 @@ export class DockerVolumeStorageAdapter implements StoragePort {
       const answer = (await container.infoArchive({ path: `${STAGING_MOUNT}/${path}` })) as NodeJS.ReadableStream;
       answer.resume();
     } catch (error) {
-      if (dockerStatus(error) === 404) return;
+      if (statusCodeOf(error) === 404) return;
       throw translateVolumeError(error, `check ${this.location(path)}`);
     }
     throw new StorageError(`${this.location(path)} already exists`);

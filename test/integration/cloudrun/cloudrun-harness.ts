@@ -8,13 +8,13 @@ import { googleAuthLibrary, grpc } from 'google-gax';
 import type { ExecutionConfig } from '../../../src/domain/execution-config.js';
 import type { SmartJob } from '../../../src/domain/job.js';
 import type { LaunchSpec } from '../../../src/domain/ports/executor.port.js';
-import type { LoggerPort } from '../../../src/domain/ports/logger.port.js';
 import { planExecution } from '../../../src/domain/services/plan.js';
 import { stageExecution } from '../../../src/domain/services/stage.js';
 import { CloudRunExecutorAdapter } from '../../../src/infra/gcp/cloudrun/cloudrun-executor.adapter.js';
 import type { CloudRunBackendOptions, CloudRunClientOptions } from '../../../src/infra/gcp/cloudrun/cloudrun-options.js';
 import { LocalDirectoryStorageAdapter } from '../../../src/infra/local/local-directory-storage.adapter.js';
 import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files.adapter.js';
+import { RecordingLogger } from '../../support/recording-logger.js';
 import { FakeCloudRun } from '../../fakes/cloudrun/fake-cloud-run.js';
 import { requireDocker, TEST_NAMESPACE } from '../../support/docker.js';
 
@@ -22,13 +22,6 @@ export const PROJECT = 'smartjob-tests';
 export const REGION = 'europe-west1';
 export const BUCKET = 'staging-bucket';
 
-/** Collects what the adapter logs, so tests stay quiet and can assert on warnings. */
-export class RecordingLogger implements LoggerPort {
-  readonly lines: string[] = [];
-  debug(message: string): void { this.lines.push(`debug ${message}`); }
-  info(message: string): void { this.lines.push(`info ${message}`); }
-  warn(message: string): void { this.lines.push(`warn ${message}`); }
-}
 
 export interface CloudRunHarness {
   readonly docker: Docker;

@@ -6,7 +6,7 @@ import { ConfigurationError, ValidationError } from '../../../src/domain/errors.
 import { resolveExecutionConfig } from '../../../src/domain/execution-config.js';
 import { CloudRunExecutorAdapter } from '../../../src/infra/gcp/cloudrun/cloudrun-executor.adapter.js';
 import { GCP_ENV } from '../../../src/infra/gcp/gcp-settings.js';
-import { RecordingLogger } from './cloudrun-harness.js';
+import { RecordingLogger } from '../../support/recording-logger.js';
 
 const run = promisify(execFile);
 

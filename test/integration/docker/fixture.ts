@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { getExecutorService } from '../../../src/app/executor-factory.js';
 import type { ExecutorService } from '../../../src/domain/services/executor.service.js';
-import { RecordingLogger } from '../../unit/service-harness.js';
+import { RecordingLogger } from '../../support/recording-logger.js';
 import { containersOf, requireDocker, TEST_NAMESPACE } from '../../support/docker.js';
 
 export interface DockerFixture {

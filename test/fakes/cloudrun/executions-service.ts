@@ -1,8 +1,9 @@
 import { grpc } from 'google-gax';
-import { RpcError } from './faults.js';
+import { killQuietly } from '../shared/containers.js';
+import { RpcError } from '../shared/faults.js';
+import { cappedPageSize } from '../shared/resources.js';
 import { locationOf, page, type ExecutionRecord, type FakeState } from './fake-state.js';
 import type { IListRequest, INamedRequest } from './protos.js';
-import { killQuietly } from './task-runner.js';
 
 /** google.cloud.run.v2.Executions: Get/List (a job's, or every job's with `jobs/-`)/Cancel/Delete. */
 export function executionsService(state: FakeState, remove: (record: ExecutionRecord) => Promise<void>) {
@@ -16,9 +17,7 @@ export function executionsService(state: FakeState, remove: (record: ExecutionRe
       const records = [...state.executions.values()]
         .filter((r) => (allJobs ? locationOf(r.name) === locationOf(parent) && !state.unlisted.has(r.name) : r.jobName === parent))
         .reverse(); // newest first, as Cloud Run lists them
-      const limit = state.maxPageSize;
-      const pageSize = limit ? Math.min(request.pageSize || limit, limit) : request.pageSize;
-      const { items, next } = page(records, pageSize, request.pageToken);
+      const { items, next } = page(records, cappedPageSize(request.pageSize, state.maxPageSize), request.pageToken);
       return { executions: items.map((r) => r.execution), nextPageToken: next };
     },
 
@@ -51,17 +50,6 @@ export function tasksService(state: FakeState) {
       const record = [...state.executions.values()].find((r) => r.task.name === request.name);
       if (!record) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${request.name}' was not found`);
       return record.task;
-    },
-  };
-}
-
-/** google.longrunning.Operations: Get and Delete. */
-export function operationsService(state: FakeState) {
-  return {
-    GetOperation: (request: INamedRequest) => state.operation(request.name ?? ''),
-    DeleteOperation(request: INamedRequest) {
-      state.deleteOperation(request.name ?? '');
-      return {};
     },
   };
 }

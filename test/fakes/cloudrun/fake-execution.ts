@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { grpc } from 'google-gax';
-import { RpcError } from './faults.js';
+import { RpcError } from '../shared/faults.js';
 import { condition, setCondition, type ExecutionRecord, type FakeState } from './fake-state.js';
 import { timestamp, type ICondition, type IEnvVar, type IJob, type IRunJobRequest, type ITaskTemplate } from './protos.js';
 

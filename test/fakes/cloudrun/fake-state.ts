@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import { grpc } from 'google-gax';
-import { RpcError } from './faults.js';
+import { RpcError } from '../shared/faults.js';
+import { OperationStore } from '../shared/operations.js';
+import { locationOf } from '../shared/resources.js';
 import { packAny, timestamp, type ICondition, type IExecution, type IJob, type IOperation, type ITask } from './protos.js';
+
+export { locationOf, page } from '../shared/resources.js';
 
 /** One execution and what the fake needs to run, stop and report it. */
 export interface ExecutionRecord {
@@ -20,8 +24,6 @@ export interface ExecutionRecord {
   finished?: Promise<void>;
 }
 
-type OperationSnapshot = () => IOperation;
-
 /** Everything the fake server knows: jobs, executions and operations, by resource name. */
 export class FakeState {
   readonly jobs = new Map<string, IJob>();
@@ -30,7 +32,7 @@ export class FakeState {
   readonly unlisted = new Set<string>();
   /** Largest page ListExecutions answers, whatever page_size asks (Cloud Run caps pages too). */
   maxPageSize: number | undefined;
-  private readonly operations = new Map<string, OperationSnapshot>();
+  readonly operations = new OperationStore();
 
   requireJob(name: string): IJob {
     const job = this.jobs.get(name);
@@ -44,32 +46,18 @@ export class FakeState {
     return record;
   }
 
-  operation(name: string): IOperation {
-    const snapshot = this.operations.get(name);
-    if (!snapshot) throw new RpcError(grpc.status.NOT_FOUND, `Operation '${name}' was not found`);
-    return snapshot();
-  }
-
-  deleteOperation(name: string): void {
-    this.operations.delete(name);
-  }
-
   /** A finished operation about a job (CreateJob, DeleteJob): metadata and response are the job. */
   jobOperation(parent: string, job: IJob): IOperation {
     const name = `${parent}/operations/${randomUUID()}`;
     const packed = packAny('google.cloud.run.v2.Job', job);
-    const snapshot = () => ({ name, metadata: packed, done: true, response: packed });
-    this.operations.set(name, snapshot);
-    return snapshot();
+    return this.operations.add(name, () => ({ name, metadata: packed, done: true, response: packed }));
   }
 
   /** DeleteExecution's operation: done, its response the execution as it was when deleted. */
   deletedExecutionOperation(record: ExecutionRecord): IOperation {
     const name = `${locationOf(record.name)}/operations/${randomUUID()}`;
     const packed = packAny('google.cloud.run.v2.Execution', { ...record.execution, deleteTime: timestamp(new Date()) });
-    const snapshot = () => ({ name, metadata: packed, done: true, response: packed });
-    this.operations.set(name, snapshot);
-    return snapshot();
+    return this.operations.add(name, () => ({ name, metadata: packed, done: true, response: packed }));
   }
 
   /** The operation of an execution (RunJob, CancelExecution, DeleteExecution): done when the execution ends. */
@@ -80,14 +68,8 @@ export class FakeState {
       if (record.failure) return { name, metadata, done: true, error: { code: record.failure.code, message: record.failure.message } };
       return { name, metadata, done: true, response: metadata };
     };
-    this.operations.set(name, snapshot);
-    return snapshot();
+    return this.operations.add(name, snapshot);
   }
-}
-
-/** Location part of a resource name: `projects/p/locations/l`. */
-export function locationOf(resourceName: string): string {
-  return resourceName.split('/').slice(0, 4).join('/');
 }
 
 export function condition(type: string, state: string, extra: Partial<ICondition> = {}): ICondition {
@@ -99,13 +81,4 @@ export function setCondition(conditions: ICondition[], next: ICondition): void {
   const index = conditions.findIndex((c) => c.type === next.type);
   if (index === -1) conditions.push(next);
   else conditions[index] = next;
-}
-
-/** Keyset-free paging: the token is the offset of the next page. */
-export function page<T>(items: readonly T[], pageSize: number | null | undefined, pageToken: string | null | undefined): { items: T[]; next: string } {
-  const start = pageToken ? Number(pageToken) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new RpcError(grpc.status.INVALID_ARGUMENT, `bad page token '${pageToken}'`);
-  const size = pageSize && pageSize > 0 ? pageSize : 100;
-  const slice = items.slice(start, start + size);
-  return { items: slice, next: start + size < items.length ? String(start + size) : '' };
 }

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { grpc } from 'google-gax';
 import { newExecutionRecord } from './fake-execution.js';
-import { RpcError } from './faults.js';
+import { RpcError } from '../shared/faults.js';
+import { checkLabels } from '../shared/resources.js';
 import { condition, locationOf, page, type ExecutionRecord, type FakeState } from './fake-state.js';
 import { timestamp, type ICreateJobRequest, type IJob, type IListRequest, type INamedRequest, type IRunJobRequest } from './protos.js';
 
 const JOB_ID = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 
 export interface JobsServiceDeps {
   readonly state: FakeState;
@@ -72,12 +71,4 @@ export function jobsService({ state, consoleBase, start, remove }: JobsServiceDe
       return state.executionOperation(record, record.operationName);
     },
   };
-}
-
-function checkLabels(labels: Record<string, string>): void {
-  for (const [key, value] of Object.entries(labels)) {
-    if (!LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
-      throw new RpcError(grpc.status.INVALID_ARGUMENT, `label ${key}=${value}: keys must match [a-z][a-z0-9_-]{0,62}, values [a-z0-9_-]{0,63}`);
-    }
-  }
 }

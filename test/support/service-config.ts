@@ -1,9 +1,9 @@
-import { googleAuthLibrary, grpc } from 'google-gax';
 import { getExecutorService } from '../../src/app/executor-factory.js';
 import type { BackendType } from '../../src/domain/backend-type.js';
 import type { LoggerPort } from '../../src/domain/ports/logger.port.js';
 import type { ExecutorService } from '../../src/domain/services/executor.service.js';
 import { BUSYBOX_IMAGE } from './docker.js';
+import { fakeGrpcClientOptions } from './fake-grpc-client.js';
 
 /** Everything needed to build the same service in this process or in a fresh one (JSON-serialisable). */
 export interface ServiceConfig {
@@ -27,12 +27,7 @@ export const TEST_REGION = 'europe-west1';
 /** gRPC to the local fake, insecure, and never the default credentials (they could reach real Google). */
 function fakeClientOptions(config: ServiceConfig) {
   if (!config.grpcPort) throw new Error('a cloud backend test needs grpcPort');
-  return {
-    apiEndpoint: '127.0.0.1',
-    port: config.grpcPort,
-    sslCreds: grpc.credentials.createInsecure(),
-    authClient: new googleAuthLibrary.PassThroughClient(),
-  };
+  return fakeGrpcClientOptions(config.grpcPort);
 }
 
 /** Test services never reach a real cloud or network: fakes on loopback, containers with network none. */

@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { grpc } from 'google-gax';
+import { fakeLabels, type BucketDirs } from '../shared/containers.js';
+import { RpcError } from '../shared/faults.js';
+import type { JobRecord, TaskRecord } from './batch-state.js';
+import type { IRunnable, ITaskSpec } from './protos.js';
+
+export const FAKE_BACKEND = 'cloudbatch';
+
+/** A `--volume` of a container runnable, resolved to a place in a bucket. */
+interface BucketBind {
+  readonly bucket: string;
+  /** Path inside the bucket ('' for its root). */
+  readonly path: string;
+  readonly containerPath: string;
+  readonly readOnly: boolean;
+}
+
+/**
+ * The bind mounts of a container runnable. Its `volumes` (`/mnt/disks/staging:/staging[:ro]`) name paths of
+ * the VM; the fake has no VM, so a path must lie under a GCS volume's `mountPath` and is served from the
+ * bucket's host directory. Without `volumes`, every task volume is mounted at its own path (as Batch does).
+ */
+export function bucketBinds(taskSpec: ITaskSpec, runnable: IRunnable): BucketBind[] {
+  const volumes = taskSpec.volumes ?? [];
+  const explicit = runnable.container?.volumes ?? [];
+  const mappings = explicit.length > 0 ? explicit : volumes.map((v) => `${v.mountPath}:${v.mountPath}`);
+  return mappings.map((mapping) => {
+    const [hostPath = '', containerPath = '', options = ''] = mapping.split(':');
+    if (!hostPath.startsWith('/') || !containerPath.startsWith('/')) {
+      throw new RpcError(grpc.status.INVALID_ARGUMENT, `container volume '${mapping}' must be HOST_PATH:CONTAINER_PATH[:ro|rw] with absolute paths`);
+    }
+    const under = (mountPath: string) => hostPath === mountPath || hostPath.startsWith(`${mountPath}/`);
+    const volume = volumes.find((v) => v.gcs && under(trimSlash(v.mountPath)));
+    if (!volume?.gcs?.remotePath) {
+      throw new RpcError(grpc.status.UNIMPLEMENTED, `the fake mounts only paths under a GCS volume's mountPath, and '${hostPath}' is under none`);
+    }
+    const [bucket = '', ...base] = volume.gcs.remotePath.split('/').filter(Boolean);
+    const rest = hostPath.slice(trimSlash(volume.mountPath).length).replace(/^\/+/, '');
+    const path = [...base, rest].filter(Boolean).join('/');
+    return { bucket, path, containerPath, readOnly: options.split(',').includes('ro') };
+  });
+}
+
+function trimSlash(path: string | null | undefined): string {
+  return (path ?? '').replace(/\/+$/, '');
+}
+
+export interface RunnableContext {
+  readonly record: JobRecord;
+  readonly task: TaskRecord;
+  readonly runnable: IRunnable;
+  readonly attempt: number;
+  readonly bucketDirs: BucketDirs;
+  readonly instanceId: string;
+  /** `none`, or `container:<id>` to share a background runnable's (equally isolated) network namespace. */
+  readonly networkMode: string;
+}
+
+/** The container of one runnable of one task attempt: the image, its command, the merged environment, the binds. */
+export function runnableContainerSpec(ctx: RunnableContext): Docker.ContainerCreateOptions {
+  const group = ctx.record.job.taskGroups![0]!;
+  const taskSpec = group.taskSpec!;
+  const container = ctx.runnable.container!;
+  const variables: Record<string, string> = {
+    ...taskSpec.environments,
+    ...taskSpec.environment?.variables,
+    ...group.taskEnvironments?.[ctx.task.index]?.variables,
+    ...ctx.runnable.environment?.variables,
+    BATCH_TASK_INDEX: String(ctx.task.index),
+    BATCH_TASK_COUNT: String(ctx.record.tasks.length),
+    BATCH_TASK_RETRY_ATTEMPT: String(ctx.attempt),
+  };
+  const binds = bucketBinds(taskSpec, ctx.runnable).map((bind) => {
+    const hostDir = join(ctx.bucketDirs(bind.bucket), bind.path);
+    mkdirSync(hostDir, { recursive: true });
+    return `${hostDir}:${bind.containerPath}${bind.readOnly ? ':ro' : ''}`;
+  });
+  return {
+    Image: container.imageUri as string,
+    Entrypoint: container.entrypoint ? [container.entrypoint] : undefined,
+    Cmd: container.commands && container.commands.length > 0 ? [...container.commands] : undefined,
+    Env: Object.entries(variables).map(([name, value]) => `${name}=${value}`),
+    Labels: { ...fakeLabels(FAKE_BACKEND, ctx.instanceId, ctx.record.name), 'smartjob-fake.task': String(ctx.task.index) },
+    HostConfig: { NetworkMode: ctx.networkMode, Binds: binds },
+  };
+}

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { grpc } from 'google-gax';
 import type { ContainerOwner } from '../shared/containers.js';
+import type { RunLifecycle } from '../shared/fake-backend.js';
 import { RpcError } from '../shared/faults.js';
 import { OperationStore } from '../shared/operations.js';
 import type { IJob, ITask } from './protos.js';
@@ -17,21 +18,14 @@ export interface TaskRecord extends ContainerOwner {
 }
 
 /** One job and what the fake needs to run, stop and report it. */
-export interface JobRecord {
+export interface JobRecord extends RunLifecycle {
   readonly name: string;
   /** Mutated in place as the job progresses: every read sees the latest state. */
   readonly job: IJob;
   readonly tasks: readonly TaskRecord[];
   readonly requestId?: string;
-  stopRequested?: 'cancelled' | 'deleted';
   /** When the first task started running (for `status.runDuration`). */
   runningSince?: number;
-  /** Settles once the job's runner has ended. */
-  finished?: Promise<void>;
-  /** Settles once a DeleteJob has removed the job. */
-  removed?: Promise<void>;
-  /** What went wrong in the fake itself (a container that could not be created…), for tests to read. */
-  readonly runnerErrors: string[];
 }
 
 /** Everything the fake server knows: jobs (by resource name) and operations. */

@@ -1,11 +1,12 @@
 import { grpc } from 'google-gax';
 import type { ContainerOwner } from '../shared/containers.js';
+import type { RunLifecycle } from '../shared/fake-backend.js';
 import { RpcError } from '../shared/faults.js';
 import { OperationStore } from '../shared/operations.js';
 import type { ICustomJob, JobState } from './protos.js';
 
 /** One CustomJob and what the fake needs to run, stop and report it. */
-export interface CustomJobRecord extends ContainerOwner {
+export interface CustomJobRecord extends ContainerOwner, RunLifecycle {
   readonly name: string;
   /** The numeric id Vertex assigns (the last segment of `name`). */
   readonly id: string;
@@ -14,12 +15,6 @@ export interface CustomJobRecord extends ContainerOwner {
   /** Every state the job has been in, in order (a poller may miss the short ones). */
   readonly states: JobState[];
   stopRequested?: 'cancelled' | 'deleted';
-  /** Settles once the job's runner has ended. */
-  finished?: Promise<void>;
-  /** Settles once a DeleteCustomJob has removed the job. */
-  removed?: Promise<void>;
-  /** What went wrong in the fake itself (a container that could not be created…), for tests to read. */
-  readonly runnerErrors: string[];
 }
 
 /** Everything the fake server knows: CustomJobs by resource name, operations, and project numbers. */

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { v1, type protos } from '@google-cloud/batch';
 import { grpc } from 'google-gax';
 import { FakeCloudBatch } from '../../fakes/cloudbatch/fake-cloud-batch.js';
-import { startGcsFake, type GcsFake } from '../../fakes/gcs/gcs-fake.js';
-import { BUSYBOX_IMAGE, requireDocker } from '../../support/docker.js';
-import { fakeGrpcClientOptions } from '../../support/fake-grpc-client.js';
+import { BUSYBOX_IMAGE } from '../../support/docker.js';
+import { pollUntil, useFakeBackend } from '../../support/fake-backend-suite.js';
 
 type IJob = protos.google.cloud.batch.v1.IJob;
 const PARENT = 'projects/fake-tests/locations/europe-west1';
@@ -52,35 +51,13 @@ function shellJob(script: string, options: ShellJobOptions = {}): IJob {
 
 /** The fake itself, through the official client over gRPC: what a Batch adapter relies on must hold here. */
 describe('FakeCloudBatch', { timeout: 240_000 }, () => {
-  let fake: FakeCloudBatch;
-  let gcs: GcsFake;
-  let client: v1.BatchServiceClient;
-  before(async () => {
-    const docker = await requireDocker();
-    gcs = await startGcsFake();
-    fake = await FakeCloudBatch.start({ bucketDirs: (bucket) => gcs.bucketDir(bucket), docker });
-    client = new v1.BatchServiceClient(fakeGrpcClientOptions(fake.port));
-  });
-  after(async () => {
-    await client?.close();
-    await fake?.close();
-    assert.deepEqual(await fake.containers(), [], 'no fake container is left once the fake is closed');
-    await gcs?.close();
-  });
-
-  const create = async (jobId: string, job: IJob) => (await client.createJob({ parent: PARENT, jobId, job }))[0];
-  const get = async (name: string) => (await client.getJob({ name }))[0];
-  async function until(name: string, done: (job: IJob) => boolean, timeoutMs = 60_000): Promise<IJob> {
-    for (const deadline = Date.now() + timeoutMs; ;) {
-      const job = await get(name);
-      if (done(job)) return job;
-      if (Date.now() > deadline) throw new Error(`${name} is still ${job.status?.state}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const s = useFakeBackend((options) => FakeCloudBatch.start(options), (options) => new v1.BatchServiceClient(options));
+  const create = async (jobId: string, job: IJob) => (await s.client.createJob({ parent: PARENT, jobId, job }))[0];
+  const get = async (name: string) => (await s.client.getJob({ name }))[0];
+  const until = (name: string, done: (job: IJob) => boolean, timeoutMs?: number) => pollUntil(() => get(name), done, `${name} reaching the state`, timeoutMs);
   const ended = (name: string, timeoutMs?: number) => until(name, (job) => TERMINAL.includes(String(job.status?.state)), timeoutMs);
   const descriptions = (job: IJob) => (job.status?.statusEvents ?? []).map((e) => e.description ?? '');
-  const output = (file: string) => readFile(join(gcs.bucketDir(BUCKET), file), 'utf8');
+  const output = (file: string) => readFile(join(s.gcs.bucketDir(BUCKET), file), 'utf8');
 
   it('runs a job to SUCCEEDED with the bucket mounted, and lists it by label and state', async () => {
     const created = await create('writes-output', shellJob('mkdir -p /staging/out && echo "$GREETING $BATCH_TASK_INDEX/$BATCH_TASK_COUNT" > /staging/out/hello.txt', {
@@ -103,7 +80,7 @@ describe('FakeCloudBatch', { timeout: 240_000 }, () => {
     assert.deepEqual(counts(job), { SUCCEEDED: 1 });
     assert.ok(Number(job.status?.runDuration?.seconds ?? 0) >= 0 && job.status?.runDuration);
 
-    const list = async (filter: string) => (await client.listJobs({ parent: PARENT, filter }, { autoPaginate: false }))[0].map((j) => j.name);
+    const list = async (filter: string) => (await s.client.listJobs({ parent: PARENT, filter }, { autoPaginate: false }))[0].map((j) => j.name);
     assert.deepEqual(await list('labels.smartjob-execution-id="e1" AND status.state="SUCCEEDED"'), [created.name]);
     assert.deepEqual(await list('labels.team=data labels.smartjob-execution-id=e1'), [created.name], 'bare values, implicit AND');
     assert.deepEqual(await list('labels.smartjob-execution-id="e1" AND status.state="RUNNING"'), []);
@@ -145,13 +122,13 @@ describe('FakeCloudBatch', { timeout: 240_000 }, () => {
     assert.deepEqual(taskEvents(job).map((e) => [e.taskState, e.taskExecution?.exitCode]), [
       ['FAILED', 7], ['SUCCEEDED', 0],
     ]);
-    assert.equal((await fake.containers(name!)).length, 2);
+    assert.equal((await s.fake.containers(name!)).length, 2);
 
     const { name: always } = await create('always-fails', shellJob('exit 1', { maxRetryCount: 1 }));
     const failed = await ended(always!);
     assert.equal(failed.status?.state, 'FAILED');
-    assert.equal((await fake.containers(always!)).length, 2, 'one try and one retry');
-    const [task] = await client.getTask({ name: `${always}/taskGroups/group0/tasks/0` });
+    assert.equal((await s.fake.containers(always!)).length, 2, 'one try and one retry');
+    const [task] = await s.client.getTask({ name: `${always}/taskGroups/group0/tasks/0` });
     assert.deepEqual(task.status?.statusEvents?.map((e) => e.taskState), ['ASSIGNED', 'RUNNING', 'FAILED', 'ASSIGNED', 'RUNNING', 'FAILED']);
   });
 
@@ -163,7 +140,7 @@ describe('FakeCloudBatch', { timeout: 240_000 }, () => {
     assert.equal(job.status?.state, 'SUCCEEDED');
     assert.deepEqual(counts(job), { SUCCEEDED: 3 });
     assert.deepEqual(await Promise.all([0, 1, 2].map((i) => output(`array/task-${i}`))), ['3\n', '3\n', '3\n']);
-    const [tasks] = await client.listTasks({ parent: `${name}/taskGroups/group0`, filter: 'State=SUCCEEDED' }, { autoPaginate: false });
+    const [tasks] = await s.client.listTasks({ parent: `${name}/taskGroups/group0`, filter: 'State=SUCCEEDED' }, { autoPaginate: false });
     assert.deepEqual(tasks.map((t) => t.name), [0, 1, 2].map((i) => `${name}/taskGroups/group0/tasks/${i}`));
   });
 
@@ -174,37 +151,37 @@ describe('FakeCloudBatch', { timeout: 240_000 }, () => {
     const job = await ended(name!);
     assert.equal(job.status?.state, 'SUCCEEDED', descriptions(job).join('\n'));
     assert.equal(await output('sidecar/answer'), 'pong\n');
-    assert.deepEqual((await fake.containers(name!)).filter((c) => c.State === 'running'), [], 'the sidecar was stopped');
+    assert.deepEqual((await s.fake.containers(name!)).filter((c) => c.State === 'running'), [], 'the sidecar was stopped');
   });
 
   it('cancels a running job: CANCELLATION_IN_PROGRESS, then CANCELLED with its container stopped', async () => {
     const { name } = await create('cancelled', shellJob('sleep 300'));
     await until(name!, (job) => job.status?.state === 'RUNNING');
-    const [operation] = await client.cancelJob({ name });
+    const [operation] = await s.client.cancelJob({ name });
     assert.equal(operation.done, false);
     await operation.promise();
     const job = await get(name!);
     assert.equal(job.status?.state, 'CANCELLED');
     assert.ok(descriptions(job).includes(`Job state is set from RUNNING to CANCELLATION_IN_PROGRESS for job ${name}.`));
     assert.ok(descriptions(job).includes(`Job state is set from CANCELLATION_IN_PROGRESS to CANCELLED for job ${name}.`));
-    const containers = await fake.containers(name!);
+    const containers = await s.fake.containers(name!);
     assert.equal(containers.length, 1);
     assert.notEqual(containers[0]?.State, 'running');
-    await assert.rejects(client.cancelJob({ name }), rpcCode(grpc.status.FAILED_PRECONDITION), 'a finished job cannot be cancelled');
+    await assert.rejects(s.client.cancelJob({ name }), rpcCode(grpc.status.FAILED_PRECONDITION), 'a finished job cannot be cancelled');
   });
 
   it('deletes a running job: DELETION_IN_PROGRESS, then gone with its containers', async () => {
     const { name } = await create('deleted', shellJob('sleep 300'));
     await until(name!, (job) => job.status?.state === 'RUNNING');
-    const [operation] = await client.deleteJob({ name });
+    const [operation] = await s.client.deleteJob({ name });
     const metadata = operation.metadata as protos.google.cloud.batch.v1.IOperationMetadata;
     assert.deepEqual([metadata.verb, metadata.target, metadata.apiVersion], ['delete', name, 'v1']);
     const during = await get(name!).then((job) => String(job.status?.state), () => 'gone');
     assert.ok(['DELETION_IN_PROGRESS', 'gone'].includes(during), `while deleting: ${during}`);
     await operation.promise();
     await assert.rejects(get(name!), rpcCode(grpc.status.NOT_FOUND));
-    assert.deepEqual(await fake.containers(name!), []);
-    assert.ok((await fake.containers()).length > 0, 'other jobs keep theirs until deleted or close()');
+    assert.deepEqual(await s.fake.containers(name!), []);
+    assert.ok((await s.fake.containers()).length > 0, 'other jobs keep theirs until deleted or close()');
   });
 
   it('refuses what Batch refuses, with its error codes', async () => {
@@ -221,60 +198,60 @@ describe('FakeCloudBatch', { timeout: 240_000 }, () => {
     await create('twice', ok);
     await assert.rejects(create('twice', ok), rpcCode(grpc.status.ALREADY_EXISTS));
     await assert.rejects(get(`${PARENT}/jobs/absent`), rpcCode(grpc.status.NOT_FOUND));
-    const list = (filter: string) => client.listJobs({ parent: PARENT, filter }, { autoPaginate: false });
+    const list = (filter: string) => s.client.listJobs({ parent: PARENT, filter }, { autoPaginate: false });
     await assert.rejects(list('labels.a=b OR'), rpcCode(grpc.status.INVALID_ARGUMENT));
     await assert.rejects(list('status.state="RUNNIN"'), rpcCode(grpc.status.INVALID_ARGUMENT), 'not a job state');
     await assert.rejects(list('priority>3'), rpcCode(grpc.status.INVALID_ARGUMENT), 'a field the fake does not know is refused, not ignored');
     await assert.rejects(list('hello'), rpcCode(grpc.status.INVALID_ARGUMENT));
-    await assert.rejects(client.listJobs({ parent: PARENT, orderBy: 'priority' }, { autoPaginate: false }), rpcCode(grpc.status.INVALID_ARGUMENT));
+    await assert.rejects(s.client.listJobs({ parent: PARENT, orderBy: 'priority' }, { autoPaginate: false }), rpcCode(grpc.status.INVALID_ARGUMENT));
   });
 
   it('pages ListJobs with page_size and page_token', async () => {
     const labels = { suite: 'paging' };
     for (const id of ['page-a', 'page-b', 'page-c']) await create(id, shellJob('exit 0', { labels }));
     const request = { parent: PARENT, filter: 'labels.suite=paging', pageSize: 2, orderBy: 'name' };
-    const [first, , firstPage] = await client.listJobs(request, { autoPaginate: false });
+    const [first, , firstPage] = await s.client.listJobs(request, { autoPaginate: false });
     assert.deepEqual(first.map((j) => j.name?.split('/').pop()), ['page-a', 'page-b']);
     assert.ok(firstPage?.nextPageToken);
-    const [second, , secondPage] = await client.listJobs({ ...request, pageToken: firstPage.nextPageToken }, { autoPaginate: false });
+    const [second, , secondPage] = await s.client.listJobs({ ...request, pageToken: firstPage.nextPageToken }, { autoPaginate: false });
     assert.deepEqual(second.map((j) => j.name?.split('/').pop()), ['page-c']);
     assert.equal(secondPage?.nextPageToken ?? '', '');
     const all = [];
-    for await (const job of client.listJobsAsync({ ...request, orderBy: 'name desc' }, { autoPaginate: false })) all.push(job.name?.split('/').pop());
+    for await (const job of s.client.listJobsAsync({ ...request, orderBy: 'name desc' }, { autoPaginate: false })) all.push(job.name?.split('/').pop());
     assert.deepEqual(all, ['page-c', 'page-b', 'page-a']);
   });
 
   it('fails planned calls, then answers; a lost CreateJob answer still leaves exactly one job', async () => {
-    const before = fake.callCount('CreateJob');
-    fake.failNext({ method: 'CreateJob', count: 2, code: grpc.status.UNAVAILABLE });
+    const before = s.fake.callCount('CreateJob');
+    s.fake.failNext({ method: 'CreateJob', count: 2, code: grpc.status.UNAVAILABLE });
     await assert.rejects(create('burst', shellJob('exit 0')), rpcCode(grpc.status.UNAVAILABLE), 'CreateJob is not retried by the client');
     await assert.rejects(create('burst', shellJob('exit 0')), rpcCode(grpc.status.UNAVAILABLE));
     await create('burst', shellJob('exit 0'));
-    assert.equal(fake.callCount('CreateJob') - before, 3);
+    assert.equal(s.fake.callCount('CreateJob') - before, 3);
 
-    fake.failNext({ method: 'CreateJob', code: grpc.status.RESOURCE_EXHAUSTED, message: 'Quota exceeded' });
+    s.fake.failNext({ method: 'CreateJob', code: grpc.status.RESOURCE_EXHAUSTED, message: 'Quota exceeded' });
     await assert.rejects(create('quota', shellJob('exit 0')), rpcCode(grpc.status.RESOURCE_EXHAUSTED));
-    fake.failNext({ method: 'GetJob', code: grpc.status.PERMISSION_DENIED });
+    s.fake.failNext({ method: 'GetJob', code: grpc.status.PERMISSION_DENIED });
     await assert.rejects(get(`${PARENT}/jobs/burst`), rpcCode(grpc.status.PERMISSION_DENIED));
 
-    const lists = fake.callCount('ListJobs');
-    fake.failNext({ method: 'ListJobs', count: 2, code: grpc.status.UNAVAILABLE });
-    const [listed] = await client.listJobs({ parent: PARENT, filter: 'name="' + `${PARENT}/jobs/burst"` }, { autoPaginate: false });
+    const lists = s.fake.callCount('ListJobs');
+    s.fake.failNext({ method: 'ListJobs', count: 2, code: grpc.status.UNAVAILABLE });
+    const [listed] = await s.client.listJobs({ parent: PARENT, filter: 'name="' + `${PARENT}/jobs/burst"` }, { autoPaginate: false });
     assert.deepEqual(listed.map((j) => j.name), [`${PARENT}/jobs/burst`], 'the client retries ListJobs on UNAVAILABLE');
-    assert.equal(fake.callCount('ListJobs') - lists, 3);
+    assert.equal(s.fake.callCount('ListJobs') - lists, 3);
 
     for (const code of [grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]) {
       const jobId = `lost-${code}`;
-      fake.loseNextAnswer('CreateJob', code);
+      s.fake.loseNextAnswer('CreateJob', code);
       await assert.rejects(create(jobId, shellJob('exit 0')), rpcCode(code));
       await assert.rejects(create(jobId, shellJob('exit 0')), rpcCode(grpc.status.ALREADY_EXISTS), 'the retry learns it was created');
-      assert.equal([...fake.state.jobs.keys()].filter((n) => n.endsWith(`/${jobId}`)).length, 1);
+      assert.equal([...s.fake.state.jobs.keys()].filter((n) => n.endsWith(`/${jobId}`)).length, 1);
       assert.equal((await ended(`${PARENT}/jobs/${jobId}`)).status?.state, 'SUCCEEDED');
     }
-    fake.loseNextAnswer('CreateJob');
+    s.fake.loseNextAnswer('CreateJob');
     const request = { parent: PARENT, jobId: 'lost-with-request-id', job: shellJob('exit 0'), requestId: 'b9d9d1f0-7c6f-4a52-9f7e-2f3b1d4c5e6a' };
-    await assert.rejects(client.createJob(request), rpcCode(grpc.status.UNAVAILABLE));
-    const [again] = await client.createJob(request);
+    await assert.rejects(s.client.createJob(request), rpcCode(grpc.status.UNAVAILABLE));
+    const [again] = await s.client.createJob(request);
     assert.equal(again.name, `${PARENT}/jobs/lost-with-request-id`, 'the same request_id gets the job it created');
   });
 });

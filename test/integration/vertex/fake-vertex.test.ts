@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { v1, type protos } from '@google-cloud/aiplatform';
 import { grpc } from 'google-gax';
-import { startGcsFake, type GcsFake } from '../../fakes/gcs/gcs-fake.js';
 import { FakeVertex } from '../../fakes/vertex/fake-vertex.js';
-import { BUSYBOX_IMAGE, requireDocker } from '../../support/docker.js';
-import { fakeGrpcClientOptions } from '../../support/fake-grpc-client.js';
+import { BUSYBOX_IMAGE } from '../../support/docker.js';
+import { pollUntil, useFakeBackend } from '../../support/fake-backend-suite.js';
 
 type ICustomJob = protos.google.cloud.aiplatform.v1.ICustomJob;
 const PARENT = 'projects/fake-tests/locations/europe-west4';
@@ -40,34 +39,15 @@ function shellJob(displayName: string, script: string, options: ShellJobOptions 
 
 /** The fake itself, through the official client over gRPC: what a Vertex adapter relies on must hold here. */
 describe('FakeVertex', { timeout: 240_000 }, () => {
-  let fake: FakeVertex;
-  let gcs: GcsFake;
-  let client: v1.JobServiceClient;
-  before(async () => {
-    const docker = await requireDocker();
-    gcs = await startGcsFake();
-    fake = await FakeVertex.start({ bucketDirs: (bucket) => gcs.bucketDir(bucket), buckets: [BUCKET], projectNumbers: { 'fake-tests': PROJECT_NUMBER }, docker });
-    client = new v1.JobServiceClient(fakeGrpcClientOptions(fake.port));
-  });
-  after(async () => {
-    await client?.close();
-    await fake?.close();
-    assert.deepEqual(await fake.containers(), [], 'no fake container is left once the fake is closed');
-    await gcs?.close();
-  });
-
-  const create = async (customJob: ICustomJob) => (await client.createCustomJob({ parent: PARENT, customJob }))[0];
-  const get = async (name: string) => (await client.getCustomJob({ name }))[0];
-  const list = async (filter: string, parent = PARENT) => (await client.listCustomJobs({ parent, filter }, { autoPaginate: false }))[0].map((j) => j.name);
-  async function ended(name: string, timeoutMs = 60_000): Promise<ICustomJob> {
-    for (const deadline = Date.now() + timeoutMs; ;) {
-      const job = await get(name);
-      if (TERMINAL.includes(String(job.state))) return job;
-      if (Date.now() > deadline) throw new Error(`${name} is still ${job.state}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  const output = (file: string) => readFile(join(gcs.bucketDir(BUCKET), file), 'utf8');
+  const s = useFakeBackend(
+    (options) => FakeVertex.start({ ...options, buckets: [BUCKET], projectNumbers: { 'fake-tests': PROJECT_NUMBER } }),
+    (options) => new v1.JobServiceClient(options),
+  );
+  const create = async (customJob: ICustomJob) => (await s.client.createCustomJob({ parent: PARENT, customJob }))[0];
+  const get = async (name: string) => (await s.client.getCustomJob({ name }))[0];
+  const list = async (filter: string, parent = PARENT) => (await s.client.listCustomJobs({ parent, filter }, { autoPaginate: false }))[0].map((j) => j.name);
+  const ended = (name: string, timeoutMs?: number) => pollUntil(() => get(name), (job) => TERMINAL.includes(String(job.state)), `${name} ending`, timeoutMs);
+  const output = (file: string) => readFile(join(s.gcs.bucketDir(BUCKET), file), 'utf8');
 
   it('runs workerpool0-0 to SUCCEEDED with the bucket at /gcs/<bucket>, under a numeric server-assigned id', async () => {
     const created = await create(shellJob('writes-output', 'mkdir -p "$STAGING/out" && echo "$CLOUD_ML_JOB_ID" > "$STAGING/out/id.txt"', {
@@ -82,7 +62,7 @@ describe('FakeVertex', { timeout: 240_000 }, () => {
     assert.equal(job.error ?? null, null);
     assert.ok(Number(job.startTime?.seconds) > 0 && Number(job.endTime?.seconds) >= Number(job.startTime?.seconds));
     assert.equal(await output('out/id.txt'), `${id}\n`);
-    assert.deepEqual(fake.job(created.name!)?.states, ['JOB_STATE_QUEUED', 'JOB_STATE_PENDING', 'JOB_STATE_RUNNING', 'JOB_STATE_SUCCEEDED']);
+    assert.deepEqual(s.fake.job(created.name!)?.states, ['JOB_STATE_QUEUED', 'JOB_STATE_PENDING', 'JOB_STATE_RUNNING', 'JOB_STATE_SUCCEEDED']);
     assert.equal((await get(`${PARENT}/customJobs/${id}`)).name, created.name, 'a request may name the project by id');
 
     assert.deepEqual(await list('labels.smartjob-execution-id="e1" AND state="JOB_STATE_SUCCEEDED"'), [created.name]);
@@ -131,22 +111,22 @@ describe('FakeVertex', { timeout: 240_000 }, () => {
   it('cancels a running job: CANCELLING, then CANCELLED with error code 1 and its container stopped', async () => {
     const { name } = await create(shellJob('cancelled', 'sleep 300'));
     for (let i = 0; i < 200 && (await get(name!)).state !== 'JOB_STATE_RUNNING'; i++) await new Promise((r) => setTimeout(r, 50));
-    await assert.rejects(client.deleteCustomJob({ name }), rpcCode(grpc.status.FAILED_PRECONDITION), 'a running job is not deleted');
-    await client.cancelCustomJob({ name });
+    await assert.rejects(s.client.deleteCustomJob({ name }), rpcCode(grpc.status.FAILED_PRECONDITION), 'a running job is not deleted');
+    await s.client.cancelCustomJob({ name });
     const job = await ended(name!);
     assert.equal(job.state, 'JOB_STATE_CANCELLED');
     assert.deepEqual([job.error?.code, job.error?.message], [grpc.status.CANCELLED, 'CANCELED']);
-    assert.deepEqual(fake.job(name!)?.states.slice(-3), ['JOB_STATE_RUNNING', 'JOB_STATE_CANCELLING', 'JOB_STATE_CANCELLED']);
-    const containers = await fake.containers(name!);
+    assert.deepEqual(s.fake.job(name!)?.states.slice(-3), ['JOB_STATE_RUNNING', 'JOB_STATE_CANCELLING', 'JOB_STATE_CANCELLED']);
+    const containers = await s.fake.containers(name!);
     assert.equal(containers.length, 1);
     assert.notEqual(containers[0]?.State, 'running');
-    await assert.rejects(client.cancelCustomJob({ name }), rpcCode(grpc.status.FAILED_PRECONDITION), 'an ended job cannot be cancelled');
+    await assert.rejects(s.client.cancelCustomJob({ name }), rpcCode(grpc.status.FAILED_PRECONDITION), 'an ended job cannot be cancelled');
 
-    const [deletion] = await client.deleteCustomJob({ name });
+    const [deletion] = await s.client.deleteCustomJob({ name });
     await deletion.promise();
     await assert.rejects(get(name!), rpcCode(grpc.status.NOT_FOUND));
-    assert.deepEqual(await fake.containers(name!), [], 'deleting the job removed its container');
-    await assert.rejects(client.deleteCustomJob({ name }), rpcCode(grpc.status.NOT_FOUND));
+    assert.deepEqual(await s.fake.containers(name!), [], 'deleting the job removed its container');
+    await assert.rejects(s.client.deleteCustomJob({ name }), rpcCode(grpc.status.NOT_FOUND));
   });
 
   it('refuses what Vertex refuses, with its error codes', async () => {
@@ -171,7 +151,7 @@ describe('FakeVertex', { timeout: 240_000 }, () => {
     await refused((job) => job.jobSpec!.workerPoolSpecs!.push(pool(job)), grpc.status.UNIMPLEMENTED);
     await refused((job) => (job.jobSpec!.workerPoolSpecs = [{ replicaCount: 1, machineSpec: { machineType: 'n1-standard-4' },
       pythonPackageSpec: { executorImageUri: BUSYBOX_IMAGE, packageUris: ['gs://b/p.tar.gz'], pythonModule: 'trainer.task' } }]), grpc.status.UNIMPLEMENTED);
-    await assert.rejects(client.createCustomJob({ parent: 'projects/fake-tests', customJob: shellJob('x', 'exit 0') }), rpcCode(grpc.status.INVALID_ARGUMENT));
+    await assert.rejects(s.client.createCustomJob({ parent: 'projects/fake-tests', customJob: shellJob('x', 'exit 0') }), rpcCode(grpc.status.INVALID_ARGUMENT));
     await assert.rejects(get(`${PARENT}/customJobs/1234567890123456789`), rpcCode(grpc.status.NOT_FOUND));
     await assert.rejects(list('state=RUNNING'), rpcCode(grpc.status.INVALID_ARGUMENT), 'not a JobState name');
     await assert.rejects(list('labels.team="ml" AND'), rpcCode(grpc.status.INVALID_ARGUMENT));
@@ -183,9 +163,9 @@ describe('FakeVertex', { timeout: 240_000 }, () => {
     const names = [];
     for (const displayName of ['page-a', 'page-b', 'page-c']) names.push((await create(shellJob(displayName, 'exit 0', { labels: { suite: 'paging' } }))).name);
     const request = { parent: PARENT, filter: 'labels.suite=paging', pageSize: 2 };
-    const [first, , firstPage] = await client.listCustomJobs(request, { autoPaginate: false });
+    const [first, , firstPage] = await s.client.listCustomJobs(request, { autoPaginate: false });
     assert.deepEqual(first.map((j) => j.name), names.slice(0, 2));
-    const [second, , secondPage] = await client.listCustomJobs({ ...request, pageToken: firstPage?.nextPageToken }, { autoPaginate: false });
+    const [second, , secondPage] = await s.client.listCustomJobs({ ...request, pageToken: firstPage?.nextPageToken }, { autoPaginate: false });
     assert.deepEqual(second.map((j) => j.name), names.slice(2));
     assert.equal(secondPage?.nextPageToken ?? '', '');
     const since = new Date(Date.now() - 60_000).toISOString();
@@ -193,25 +173,25 @@ describe('FakeVertex', { timeout: 240_000 }, () => {
   });
 
   it('fails planned calls, then answers; after a lost CreateCustomJob answer the label finds the one job', async () => {
-    const before = fake.callCount('CreateCustomJob');
-    fake.failNext({ method: 'CreateCustomJob', count: 2, code: grpc.status.UNAVAILABLE });
+    const before = s.fake.callCount('CreateCustomJob');
+    s.fake.failNext({ method: 'CreateCustomJob', count: 2, code: grpc.status.UNAVAILABLE });
     await assert.rejects(create(shellJob('burst', 'exit 0')), rpcCode(grpc.status.UNAVAILABLE), 'CreateCustomJob is not retried by the client');
     await assert.rejects(create(shellJob('burst', 'exit 0')), rpcCode(grpc.status.UNAVAILABLE));
     await create(shellJob('burst', 'exit 0'));
-    assert.equal(fake.callCount('CreateCustomJob') - before, 3);
+    assert.equal(s.fake.callCount('CreateCustomJob') - before, 3);
 
-    const lists = fake.callCount('ListCustomJobs');
-    fake.failNext({ method: 'ListCustomJobs', count: 2, code: grpc.status.RESOURCE_EXHAUSTED, message: 'Quota exceeded for aiplatform.googleapis.com/resource_management_requests' });
+    const lists = s.fake.callCount('ListCustomJobs');
+    s.fake.failNext({ method: 'ListCustomJobs', count: 2, code: grpc.status.RESOURCE_EXHAUSTED, message: 'Quota exceeded for aiplatform.googleapis.com/resource_management_requests' });
     await assert.rejects(list('labels.team=ml'), rpcCode(grpc.status.RESOURCE_EXHAUSTED));
     await assert.rejects(list('labels.team=ml'), rpcCode(grpc.status.RESOURCE_EXHAUSTED));
     await list('labels.team=ml');
-    assert.equal(fake.callCount('ListCustomJobs') - lists, 3);
-    fake.failNext({ method: 'GetCustomJob', code: grpc.status.PERMISSION_DENIED });
+    assert.equal(s.fake.callCount('ListCustomJobs') - lists, 3);
+    s.fake.failNext({ method: 'GetCustomJob', code: grpc.status.PERMISSION_DENIED });
     await assert.rejects(get(`${PARENT}/customJobs/1`), rpcCode(grpc.status.PERMISSION_DENIED));
 
     for (const code of [grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]) {
       const labels = { 'smartjob-execution-id': `lost-${code}` };
-      fake.loseNextAnswer('CreateCustomJob', code);
+      s.fake.loseNextAnswer('CreateCustomJob', code);
       await assert.rejects(create(shellJob('lost', 'exit 0', { labels })), rpcCode(code));
       const found = await list(`labels.smartjob-execution-id="lost-${code}"`);
       assert.equal(found.length, 1, 'the job was created although the client never heard of it');

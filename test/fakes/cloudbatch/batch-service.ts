@@ -3,7 +3,7 @@ import { grpc } from 'google-gax';
 import { RpcError } from '../shared/faults.js';
 import { compileFilter, labelField, type FilterField, type FilterSchema } from '../shared/list-filter.js';
 import { timestamp, timestampMs, type INamedRequest, type IOperation } from '../shared/protos.js';
-import { cappedPageSize, locationOf, page } from '../shared/resources.js';
+import { cappedPageSize, locationOf, page, requireLocation } from '../shared/resources.js';
 import type { BatchState, JobRecord, TaskRecord } from './batch-state.js';
 import { isTerminal, jobState } from './job-status.js';
 import type { JobRunner } from './job-runner.js';
@@ -44,7 +44,7 @@ export function batchService(state: BatchState, runner: JobRunner) {
     GetJob: (request: INamedRequest) => state.requireJob(request.name ?? '').job,
 
     ListJobs(request: IListJobsRequest) {
-      const parent = request.parent ?? '';
+      const parent = requireLocation(request.parent); // `locations/-` lists every location of the project
       const matches = compileFilter(request.filter, jobFilter);
       const order = ORDERS[(request.orderBy ?? '').trim()];
       if (!order) throw new RpcError(grpc.status.INVALID_ARGUMENT, `order_by '${request.orderBy}' is not one of: name, name desc, create_time, create_time desc`);

@@ -203,6 +203,7 @@ describe('FakeCloudBatch', { timeout: 240_000 }, () => {
     await assert.rejects(list('status.state="RUNNIN"'), rpcCode(grpc.status.INVALID_ARGUMENT), 'not a job state');
     await assert.rejects(list('priority>3'), rpcCode(grpc.status.INVALID_ARGUMENT), 'a field the fake does not know is refused, not ignored');
     await assert.rejects(list('hello'), rpcCode(grpc.status.INVALID_ARGUMENT));
+    await assert.rejects(s.client.listJobs({ parent: 'projects/fake-tests' }, { autoPaginate: false }), rpcCode(grpc.status.INVALID_ARGUMENT));
     await assert.rejects(s.client.listJobs({ parent: PARENT, orderBy: 'priority' }, { autoPaginate: false }), rpcCode(grpc.status.INVALID_ARGUMENT));
   });
 

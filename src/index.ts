@@ -2,6 +2,16 @@
 export { getExecutorService, type GetExecutorServiceOptions } from './app/executor-factory.js';
 export { ExecutorService, type AttachOptions, type CleanupOptions, type Scheduled } from './domain/services/executor.service.js';
 export type { RunOptions, ScheduleOptions } from './domain/services/plan.js';
+export type {
+  ExecutionEvent,
+  ExecutionEventListener,
+  ExecutionEventMap,
+  ExecutionEventType,
+  FinishedEvent,
+  RetryingEvent,
+  ScheduledEvent,
+  StartedEvent,
+} from './domain/services/execution-events.js';
 export type { SmartJob } from './domain/job.js';
 export { BytesInput, GcsInput, JsonInput, LocalPathInput, type Input } from './domain/inputs.js';
 export type { ExecutionConfig, RetryConfig, TimeoutConfig, SidecarContainer } from './domain/execution-config.js';

@@ -23,6 +23,8 @@ export class InMemoryExecutor implements ExecutorPort {
   launchCalls = 0;
   maxRunning = 0;
   preflightError: Error | undefined;
+  /** Calls `onRunning` while waiting, as the Docker adapter does; false plays an adapter that does not. */
+  reportsRunning = true;
   /** Called at launch; returning an exit code finishes the execution after `delayMs`. */
   autoFinish: ((spec: LaunchSpec) => { exitCode: number; delayMs?: number } | undefined) | undefined;
 
@@ -59,10 +61,15 @@ export class InMemoryExecutor implements ExecutorPort {
     return execution && this.statusOf(execution);
   }
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
+    let reportedRunning = !this.reportsRunning;
     for (;;) {
       options?.signal?.throwIfAborted();
       const execution = this.require(executionId);
       if (isFinal(execution.state)) return this.statusOf(execution);
+      if (!reportedRunning) {
+        reportedRunning = true;
+        options?.onRunning?.(this.statusOf(execution));
+      }
       await sleep(5, undefined, { signal: options?.signal }).catch((error: unknown) => {
         throw options?.signal?.aborted ? options.signal.reason : error;
       });

@@ -33,6 +33,11 @@ export interface ListFilter {
 export interface WaitOptions {
   /** Aborting stops waiting (it does not cancel the execution): the wait rejects with `signal.reason`. */
   readonly signal?: AbortSignal;
+  /**
+   * Called once when the adapter sees the execution RUNNING, from what it already polls or inspects (no
+   * extra API call). Optional for adapters: without it the service reports the start from the final status.
+   */
+  readonly onRunning?: (status: ExecutionStatus) => void;
 }
 
 export interface LogOptions {

@@ -10,6 +10,7 @@ import type { StoragePort } from '../ports/storage.port.js';
 import type { ExecutionResult, ExecutionStatus, SchedulingDetails } from '../result.js';
 import { optionalPositiveInteger } from '../validation.js';
 import { buildResult, readJsonOutput } from './collect-result.js';
+import { ExecutionEvents, type ExecutionEventListener, type ExecutionEventType, type ExecutionTracker } from './execution-events.js';
 import { launchWithRetry } from './launch.js';
 import { planExecution, type ExecutionPlan, type RunOptions, type ScheduleOptions } from './plan.js';
 import { stageExecution } from './stage.js';
@@ -48,10 +49,20 @@ const EXECUTION_ID_RULE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export class ExecutorService {
   private readonly limit: LimitFunction;
   private readonly now: () => Date;
+  private readonly events: ExecutionEvents;
 
   constructor(private readonly deps: ExecutorServiceDeps) {
     this.limit = pLimit(optionalPositiveInteger('maxWorkers', deps.maxWorkers) ?? 4);
     this.now = deps.now ?? (() => new Date());
+    this.events = new ExecutionEvents(deps.logger, this.now);
+  }
+
+  /**
+   * Listens to the executions this service schedules (run, schedule, map, runArray): per execution
+   * `retrying`* → `scheduled` → `started` → `finished`. Returns the function that unsubscribes.
+   */
+  on<K extends ExecutionEventType>(type: K, listener: ExecutionEventListener<K>): () => void {
+    return this.events.on(type, listener);
   }
 
   get backend() {
@@ -131,35 +142,45 @@ export class ExecutorService {
   private async lifecycle(plan: ExecutionPlan, onScheduled: (d: SchedulingDetails) => void): Promise<ExecutionResult | undefined> {
     const { executor, storage, logger } = this.deps;
     const { execution, signal } = plan;
-    if (signal?.aborted) return this.settleUnstarted(plan, onScheduled);
+    const track = this.events.track(this.backend, execution);
+    if (signal?.aborted) return this.settleUnstarted(plan, onScheduled, track);
     await stageExecution(storage, plan);
     let logUrl: string;
     try {
+      track.launching();
       ({ logUrl } = await launchWithRetry(executor, plan.spec, logger, {
         maxAttempts: execution.config.retry.maxAttemptsSchedule,
         attemptTimeoutSeconds: execution.config.timeout.timeoutSecondsSchedule,
         signal,
+        onRetry: (error, attempt, retriesLeft) => track.retrying(error, attempt, retriesLeft),
       }));
     } catch (error) {
       const started = signal?.aborted ? await executor.getStatus(execution.id) : undefined;
       if (!started) {
         await storage.remove(execution.baseDir).catch(() => undefined); // report the launch error, not this one
-        if (signal?.aborted) return this.settleUnstarted(plan, onScheduled);
+        if (signal?.aborted) return this.settleUnstarted(plan, onScheduled, track);
         throw error;
       }
       logUrl = started.logUrl;
     }
-    onScheduled(this.detailsOf(plan, logUrl));
-    const status = await waitForFinal(executor, execution.id, signal);
-    if (plan.forget) return undefined;
+    const details = this.detailsOf(plan, logUrl);
+    track.scheduled(details);
+    onScheduled(details);
+    const status = await waitForFinal(executor, execution.id, signal, (running) => track.running(running.started));
+    if (plan.forget) {
+      if (isFinal(status.state)) track.finished({ ...status, state: status.state });
+      return undefined;
+    }
     const result = await this.resultOf(status, execution.config);
+    track.finished({ ...status, state: result.state }, result);
     await executor.release(execution.id);
     return result;
   }
 
   /** Aborted before anything started: nothing is left behind and the result says CANCELLED. */
-  private settleUnstarted(plan: ExecutionPlan, onScheduled: (d: SchedulingDetails) => void): ExecutionResult {
+  private settleUnstarted(plan: ExecutionPlan, onScheduled: (d: SchedulingDetails) => void, track: ExecutionTracker): ExecutionResult {
     const details = this.detailsOf(plan, '');
+    track.scheduled(details);
     onScheduled(details);
     const { execution } = plan;
     const status = {
@@ -168,7 +189,9 @@ export class ExecutorService {
       exitCode: undefined, message: 'cancelled before it started', logUrl: '', baseDir: execution.baseDir,
       timeoutSeconds: execution.config.timeout.timeoutSeconds,
     };
-    return buildResult(status, { jsonOutput: undefined, jsonOutputError: undefined }, details.outputPath, this.now());
+    const result = buildResult(status, { jsonOutput: undefined, jsonOutputError: undefined }, details.outputPath, this.now());
+    track.finished(status, result);
+    return result;
   }
 
   private async resultOf(status: ExecutionStatus, config: ReturnType<typeof resolveExecutionConfig>): Promise<ExecutionResult> {

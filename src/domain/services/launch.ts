@@ -9,6 +9,8 @@ export interface LaunchRetryOptions {
   readonly signal: AbortSignal | undefined;
   /** @default 250 */
   readonly minBackoffMs?: number;
+  /** Called before each retry, with the failed attempt's number. */
+  readonly onRetry?: (error: Error, attempt: number, retriesLeft: number) => void;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function launchWithRetry(
       onFailedAttempt: (error) => {
         if (error.retriesLeft > 0 && (isRetryable(error) || error.name === 'TimeoutError')) {
           logger.warn(`launch of ${spec.executionId} failed (attempt ${error.attemptNumber}), retrying: ${error.message}`);
+          options.onRetry?.(error, error.attemptNumber, error.retriesLeft);
         }
       },
     },

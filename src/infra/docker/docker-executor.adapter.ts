@@ -83,10 +83,15 @@ export class DockerExecutorAdapter implements ExecutorPort {
 
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
     const signal = options?.signal;
+    let reportedRunning = false;
     for (;;) {
       signal?.throwIfAborted();
       const { container, status } = await this.require(executionId);
       if (isFinal(status.state)) return this.finished(container, status);
+      if (status.state === 'RUNNING' && !reportedRunning) {
+        reportedRunning = true;
+        options?.onRunning?.(status); // from the inspect this loop makes anyway
+      }
       const deadline = (status.started ?? status.created).getTime() + status.timeoutSeconds * 1000;
       if (status.state === 'PENDING') {
         if (Date.now() >= deadline) await this.stopFor(container, 'timedOut');

@@ -2,6 +2,8 @@
 export { getExecutorService, type GetExecutorServiceOptions } from './app/executor-factory.js';
 export { ExecutorService, type AttachOptions, type CleanupOptions, type Scheduled } from './domain/services/executor.service.js';
 export type { RunOptions, ScheduleOptions } from './domain/services/plan.js';
+export type { MapItem, MapOptions, MapOutcome } from './domain/services/map-runs.js';
+export type { ItemSource } from './domain/services/fan-out.js';
 export type {
   ExecutionEvent,
   ExecutionEventListener,

@@ -2,7 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { FINAL_STATES, isFinal } from '../execution.js';
 import { resolveExecutionConfig } from '../execution-config.js';
-import type { SmartJob } from '../job.js';
+import { validateJob, type SmartJob } from '../job.js';
 import type { ExecutorPort, ListFilter, LogLine, LogOptions } from '../ports/executor.port.js';
 import type { LocalFilesPort } from '../ports/local-files.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
@@ -11,7 +11,9 @@ import type { ExecutionResult, ExecutionStatus, SchedulingDetails } from '../res
 import { optionalPositiveInteger } from '../validation.js';
 import { buildResult, readJsonOutput } from './collect-result.js';
 import { ExecutionEvents, type ExecutionEventListener, type ExecutionEventType, type ExecutionTracker } from './execution-events.js';
+import type { ItemSource } from './fan-out.js';
 import { launchWithRetry } from './launch.js';
+import { mapRuns, type MapItem, type MapOptions, type MapOutcome } from './map-runs.js';
 import { planExecution, type ExecutionPlan, type RunOptions, type ScheduleOptions } from './plan.js';
 import { stageExecution } from './stage.js';
 import { waitForFinal } from './wait-for-final.js';
@@ -48,11 +50,13 @@ const EXECUTION_ID_RULE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Runs jobs on one backend: validate, stage, launch (with retries), wait, collect the result. */
 export class ExecutorService {
   private readonly limit: LimitFunction;
+  private readonly maxWorkers: number;
   private readonly now: () => Date;
   private readonly events: ExecutionEvents;
 
   constructor(private readonly deps: ExecutorServiceDeps) {
-    this.limit = pLimit(optionalPositiveInteger('maxWorkers', deps.maxWorkers) ?? 4);
+    this.maxWorkers = optionalPositiveInteger('maxWorkers', deps.maxWorkers) ?? 4;
+    this.limit = pLimit(this.maxWorkers);
     this.now = deps.now ?? (() => new Date());
     this.events = new ExecutionEvents(deps.logger, this.now);
   }
@@ -73,6 +77,16 @@ export class ExecutorService {
   async run(job: SmartJob, options?: RunOptions): Promise<ExecutionResult> {
     const { result } = await this.schedule(job, { ...options, forget: false });
     return result;
+  }
+
+  /**
+   * Runs the job once per item (each item: inputs, addEnvs, args, executionConfig) and yields
+   * `{ index, item, result }` or `{ index, item, error }` in completion order. Items are pulled lazily
+   * (an async iterable of any length runs in bounded memory); leaving the loop early cancels what runs.
+   */
+  map<T extends MapItem>(job: SmartJob, items: ItemSource<T>, options?: MapOptions): AsyncGenerator<MapOutcome<T>, void, undefined> {
+    validateJob(job);
+    return mapRuns(items, options, { run: (o) => this.run(job, o), defaultConcurrency: this.maxWorkers, logger: this.deps.logger });
   }
 
   /** Resolves once the backend accepted the execution; `result` settles when it ends (undefined with `forget`). */

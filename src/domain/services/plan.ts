@@ -6,12 +6,14 @@ import { validateJob, type SmartJob } from '../job.js';
 import type { ExecutorPort, LaunchSpec } from '../ports/executor.port.js';
 import type { LocalFilesPort } from '../ports/local-files.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
-import { validateEnvMap } from '../validation.js';
+import { validateArgs, validateEnvMap } from '../validation.js';
 
 /** Options of `run` and `schedule`. */
 export interface RunOptions {
   /** Files written into the execution's input directory before it starts. @default [] */
   readonly inputs?: readonly Input[];
+  /** Arguments appended to the job's `overriddenArgs` (`{{INPUT}}` is replaced in them too). @default [] */
+  readonly args?: readonly string[];
   /** Environment variables added to the job's own `addEnvs` (these win). @default {} */
   readonly addEnvs?: Readonly<Record<string, string>>;
   /** Retries, timeouts and backend settings of this execution. @default {} */
@@ -55,6 +57,7 @@ export async function planExecution(job: SmartJob, options: ScheduleOptions | un
   if (opts.forget !== undefined && typeof opts.forget !== 'boolean') throw new ValidationError('forget', 'must be a boolean', opts.forget);
   const config = resolveExecutionConfig(opts.executionConfig);
   const addEnvs = opts.addEnvs === undefined ? {} : validateEnvMap('addEnvs', opts.addEnvs);
+  const jobArgs = opts.args === undefined ? resolvedJob.overriddenArgs : [...resolvedJob.overriddenArgs, ...validateArgs('args', opts.args)];
   const script = await checkScript(resolvedJob.pythonScriptPath, deps.localFiles);
   const inputs = validateInputs(opts.inputs, script ? [script.filename] : []);
   await checkLocalInputs(inputs, deps.localFiles);
@@ -68,7 +71,7 @@ export async function planExecution(job: SmartJob, options: ScheduleOptions | un
   const execution = createExecution(resolvedJob, config, newExecutionId(), deps.now());
   const root = deps.executor.containerStagingRoot(config);
   const inputPath = `${root}/${execution.inputDir}`;
-  const args = script ? ['python', `${inputPath}/${script.filename}`, ...resolvedJob.overriddenArgs] : resolvedJob.overriddenArgs;
+  const args = script ? ['python', `${inputPath}/${script.filename}`, ...jobArgs] : jobArgs;
   const spec: LaunchSpec = {
     executionId: execution.id,
     jobName: resolvedJob.name,

@@ -4,6 +4,7 @@ export { ExecutorService, type AttachOptions, type CleanupOptions, type Schedule
 export type { RunOptions, ScheduleOptions } from './domain/services/plan.js';
 export type { MapItem, MapOptions, MapOutcome } from './domain/services/map-runs.js';
 export type { ItemSource } from './domain/services/fan-out.js';
+export type { ArrayOptions, ArrayResult } from './domain/services/run-array.js';
 export type {
   ExecutionEvent,
   ExecutionEventListener,
@@ -17,7 +18,7 @@ export type {
 export type { SmartJob } from './domain/job.js';
 export { BytesInput, GcsInput, JsonInput, LocalPathInput, type Input } from './domain/inputs.js';
 export type { ExecutionConfig, RetryConfig, TimeoutConfig, SidecarContainer } from './domain/execution-config.js';
-export type { ExecutionResult, ExecutionStatus, SchedulingDetails } from './domain/result.js';
+export type { ExecutionResult, ExecutionStatus, SchedulingDetails, TaskResult, TaskStatus } from './domain/result.js';
 export type { ExecutionState, FinalState } from './domain/execution.js';
 export type { BackendType } from './domain/backend-type.js';
 export type { ListFilter, LogLine, LogOptions } from './domain/ports/executor.port.js';

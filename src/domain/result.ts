@@ -37,6 +37,26 @@ export interface ExecutionResult {
   readonly jsonOutput: unknown;
   /** Set when `smartjob.json` exists but could not be parsed. */
   readonly jsonOutputError: string | undefined;
+  /** A native array execution's tasks, by index; absent for a single execution. */
+  readonly tasks?: readonly TaskResult[];
+}
+
+/** One task of an array (`runArray`). */
+export interface TaskResult {
+  readonly index: number;
+  readonly success: boolean;
+  readonly state: FinalState;
+  readonly exitCode: number | undefined;
+  readonly message: string | undefined;
+  /** The array's execution on a native backend, the task's own otherwise; undefined when it never started. */
+  readonly executionId: string | undefined;
+  readonly started: Date | undefined;
+  readonly stopped: Date | undefined;
+  /** The task's own output directory; undefined when it never started. */
+  readonly outputPath: string | undefined;
+  /** The task's parsed `smartjob.json`. */
+  readonly jsonOutput: unknown;
+  readonly jsonOutputError: string | undefined;
 }
 
 /** A snapshot of an execution as the backend knows it. */
@@ -54,4 +74,16 @@ export interface ExecutionStatus {
   /** Staging directory of the execution, relative to the staging root. */
   readonly baseDir: string;
   readonly timeoutSeconds: number;
+  /** A native array execution's tasks, by index (see `ExecutorPort.nativeArrays`); absent otherwise. */
+  readonly tasks?: readonly TaskStatus[];
+}
+
+/** One task of a native array execution. */
+export interface TaskStatus {
+  readonly index: number;
+  readonly state: ExecutionState;
+  readonly started: Date | undefined;
+  readonly stopped: Date | undefined;
+  readonly exitCode: number | undefined;
+  readonly message: string | undefined;
 }

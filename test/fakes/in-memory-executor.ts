@@ -4,12 +4,20 @@ import { isFinal, type ExecutionState } from '../../src/domain/execution.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, WaitOptions } from '../../src/domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../src/domain/result.js';
 
+interface FakeTask {
+  state: ExecutionState;
+  exitCode?: number;
+  stopped?: Date;
+}
+
 interface FakeExecution {
   spec: LaunchSpec;
   state: ExecutionState;
   exitCode?: number;
   stopped?: Date;
   released: boolean;
+  /** A native array's tasks (with `nativeArrays`). */
+  tasks?: FakeTask[];
 }
 
 /** What a launch attempt does: start normally, or throw before/after starting the execution. */
@@ -25,7 +33,11 @@ export class InMemoryExecutor implements ExecutorPort {
   preflightError: Error | undefined;
   /** Calls `onRunning` while waiting, as the Docker adapter does; false plays an adapter that does not. */
   reportsRunning = true;
-  /** Called at launch; returning an exit code finishes the execution after `delayMs`. */
+  /** Plays a backend with native arrays (Cloud Run, Batch): one execution runs `spec.array.count` tasks. */
+  nativeArrays = false;
+  /** Drops an execution once released, so a long benchmark measures the service, not this fake. */
+  forgetReleased = false;
+  /** Called at launch (per task for a native array, with that task's env); an exit code finishes it after `delayMs`. */
   autoFinish: ((spec: LaunchSpec) => { exitCode: number; delayMs?: number } | undefined) | undefined;
 
   containerStagingRoot(): string {
@@ -41,17 +53,42 @@ export class InMemoryExecutor implements ExecutorPort {
     this.launchCalls += 1;
     const outcome = this.launchOutcomes.shift() ?? 'ok';
     if (outcome !== 'ok' && 'throwBefore' in outcome) throw outcome.throwBefore;
-    this.executions.set(spec.executionId, { spec, state: 'RUNNING', released: false });
+    const execution: FakeExecution = { spec, state: 'RUNNING', released: false };
+    this.executions.set(spec.executionId, execution);
     this.maxRunning = Math.max(this.maxRunning, this.running());
-    const auto = this.autoFinish?.(spec);
-    if (auto) void sleep(auto.delayMs ?? 0).then(() => this.finish(spec.executionId, auto.exitCode));
+    if (this.nativeArrays && spec.array) this.startTasks(execution, spec.array.count);
+    else {
+      const auto = this.autoFinish?.(spec);
+      if (auto) void sleep(auto.delayMs ?? 0).then(() => this.finish(spec.executionId, auto.exitCode));
+    }
     if (outcome !== 'ok' && 'throwAfter' in outcome) throw outcome.throwAfter;
     return { logUrl: `log://${spec.executionId}` };
   }
   finish(executionId: string, exitCode: number, state: ExecutionState = exitCode === 0 ? 'SUCCEEDED' : 'FAILED'): void {
     const execution = this.require(executionId);
     if (isFinal(execution.state)) return;
+    for (const task of execution.tasks ?? []) if (!isFinal(task.state)) Object.assign(task, { state, stopped: new Date() });
     Object.assign(execution, { state, exitCode, stopped: new Date() });
+  }
+  /** Ends one task of a native array; the array ends with its last task, SUCCEEDED only if every task did. */
+  finishTask(executionId: string, index: number, exitCode: number): void {
+    const execution = this.require(executionId);
+    const task = execution.tasks![index]!;
+    if (isFinal(task.state)) return;
+    Object.assign(task, { state: exitCode === 0 ? 'SUCCEEDED' : 'FAILED', exitCode, stopped: new Date() });
+    if (execution.tasks!.every((t) => isFinal(t.state))) {
+      const failed = execution.tasks!.some((t) => t.state !== 'SUCCEEDED');
+      this.finish(executionId, failed ? 1 : 0);
+    }
+  }
+  private startTasks(execution: FakeExecution, count: number): void {
+    const { spec } = execution;
+    execution.tasks = Array.from({ length: count }, () => ({ state: 'RUNNING' }));
+    for (let index = 0; index < count; index++) {
+      const env = { ...spec.env, SMARTJOB_TASK_INDEX: String(index), OUTPUT_PATH: `${spec.env.OUTPUT_PATH}/tasks/${index}` };
+      const auto = this.autoFinish?.({ ...spec, env });
+      if (auto) void sleep(auto.delayMs ?? 0).then(() => this.finishTask(spec.executionId, index, auto.exitCode));
+    }
   }
   running(): number {
     return [...this.executions.values()].filter((e) => e.state === 'RUNNING').length;
@@ -88,6 +125,7 @@ export class InMemoryExecutor implements ExecutorPort {
   }
   async release(executionId: string): Promise<void> {
     this.require(executionId).released = true;
+    if (this.forgetReleased) this.executions.delete(executionId);
   }
   async remove(executionId: string): Promise<void> {
     this.executions.delete(executionId);
@@ -103,6 +141,9 @@ export class InMemoryExecutor implements ExecutorPort {
       executionId: e.spec.executionId, jobName: e.spec.jobName, jobNamespace: e.spec.jobNamespace, state: e.state,
       created: e.spec.created, started: e.spec.created, stopped: final ? e.stopped : undefined, exitCode: e.exitCode,
       message: undefined, logUrl: `log://${e.spec.executionId}`, baseDir: e.spec.baseDir, timeoutSeconds: e.spec.timeoutSeconds,
+      ...(e.tasks && {
+        tasks: e.tasks.map((t, index) => ({ index, state: t.state, started: e.spec.created, stopped: t.stopped, exitCode: t.exitCode, message: undefined })),
+      }),
     };
   }
 }

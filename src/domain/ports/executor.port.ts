@@ -17,6 +17,14 @@ export interface LaunchSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutSeconds: number;
   readonly config: ResolvedExecutionConfig;
+  /** Set only on a port with `nativeArrays`: run `count` tasks as this one execution (see ExecutorPort). */
+  readonly array?: ArrayLaunch;
+}
+
+/** A native array: `count` tasks (index 0 … count-1), at most `parallelism` running at once. */
+export interface ArrayLaunch {
+  readonly count: number;
+  readonly parallelism: number;
 }
 
 export interface LogLine {
@@ -52,6 +60,17 @@ export interface LogOptions {
  */
 export interface ExecutorPort {
   readonly backend: BackendType;
+  /**
+   * Optional capability: the platform runs N tasks as one execution (Cloud Run task count, Batch task
+   * count: one API object, one poll entry for N tasks). When true, `launch` honours `spec.array`:
+   * - every task sees `spec.env` (it holds SMARTJOB_TASK_COUNT) plus SMARTJOB_TASK_INDEX = its index and
+   *   OUTPUT_PATH = `<spec.env.OUTPUT_PATH>/tasks/<index>` (the service creates those directories);
+   * - the timeout and `retry.maxAttemptsExecute` apply per task;
+   * - a final status (from `wait`, `getStatus`, `list`) carries `tasks`, one final TaskStatus per index
+   *   (a task that never ran is CANCELLED); the execution is SUCCEEDED only when every task is.
+   * Without it, `runArray` runs N executions through the service. @default false
+   */
+  readonly nativeArrays?: boolean;
   /** Where the staging root is visible inside the job's container. */
   containerStagingRoot(config: ResolvedExecutionConfig): string;
   /** Settings present in `config` that this backend cannot honour (the service warns about them). */

@@ -10,9 +10,9 @@ export interface JsonOutput {
   readonly jsonOutputError: string | undefined;
 }
 
-/** Reads `output/smartjob.json`: absent gives undefined, malformed is reported in the result, not thrown. */
-export async function readJsonOutput(storage: StoragePort, baseDir: string, config: Pick<ResolvedExecutionConfig, 'retry' | 'timeout'>): Promise<JsonOutput> {
-  const path = `${baseDir}/output/${OUTPUT_JSON_FILENAME}`;
+/** Reads `<outputDir>/smartjob.json`: absent gives undefined, malformed is reported in the result, not thrown. */
+export async function readJsonOutput(storage: StoragePort, outputDir: string, config: Pick<ResolvedExecutionConfig, 'retry' | 'timeout'>): Promise<JsonOutput> {
+  const path = `${outputDir}/${OUTPUT_JSON_FILENAME}`;
   const bytes = await pRetry(() => storage.read(path, { signal: AbortSignal.timeout(config.timeout.timeoutSecondsDownload * 1000) }), {
     retries: config.retry.maxAttemptsDownload - 1,
     minTimeout: 200,

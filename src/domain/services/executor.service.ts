@@ -9,12 +9,14 @@ import type { LoggerPort } from '../ports/logger.port.js';
 import type { StoragePort } from '../ports/storage.port.js';
 import type { ExecutionResult, ExecutionStatus, SchedulingDetails } from '../result.js';
 import { optionalPositiveInteger } from '../validation.js';
+import { readTaskResults } from './array-tasks.js';
 import { buildResult, readJsonOutput } from './collect-result.js';
 import { ExecutionEvents, type ExecutionEventListener, type ExecutionEventType, type ExecutionTracker } from './execution-events.js';
 import type { ItemSource } from './fan-out.js';
 import { launchWithRetry } from './launch.js';
 import { mapRuns, type MapItem, type MapOptions, type MapOutcome } from './map-runs.js';
 import { planExecution, type ExecutionPlan, type RunOptions, type ScheduleOptions } from './plan.js';
+import { runArray, type ArrayOptions, type ArrayResult } from './run-array.js';
 import { stageExecution } from './stage.js';
 import { waitForFinal } from './wait-for-final.js';
 
@@ -93,7 +95,27 @@ export class ExecutorService {
   schedule(job: SmartJob, options: ScheduleOptions & { readonly forget: true }): Promise<Scheduled<undefined>>;
   schedule(job: SmartJob, options?: ScheduleOptions): Promise<Scheduled<Promise<ExecutionResult>>>;
   async schedule(job: SmartJob, options?: ScheduleOptions): Promise<Scheduled<Promise<ExecutionResult> | undefined>> {
-    const plan = await planExecution(job, options, { ...this.deps, now: this.now });
+    return this.schedulePlan(await planExecution(job, options, { ...this.deps, now: this.now }));
+  }
+
+  /**
+   * Runs `count` tasks of the job and returns one entry per task (state, exit code, jsonOutput). Each task
+   * sees SMARTJOB_TASK_INDEX and SMARTJOB_TASK_COUNT and has its own output directory. One execution on a
+   * backend with native arrays (the port's `nativeArrays`), else `count` executions, `parallelism` at once.
+   */
+  runArray(job: SmartJob, options: ArrayOptions): Promise<ArrayResult> {
+    return runArray(job, options, {
+      nativeArrays: this.deps.executor.nativeArrays === true,
+      defaultParallelism: this.maxWorkers,
+      map: (items, o) => this.map(job, items, o),
+      runNative: async (o, array) => {
+        const { result } = await this.schedulePlan(await planExecution(job, o, { ...this.deps, now: this.now }, array));
+        return result!;
+      },
+    });
+  }
+
+  private schedulePlan(plan: ExecutionPlan): Promise<Scheduled<Promise<ExecutionResult> | undefined>> {
     return new Promise((resolve, reject) => {
       const result = this.limit(() =>
         this.lifecycle(plan, (details) => resolve({ details, result: plan.forget ? undefined : (result as Promise<ExecutionResult>) })),
@@ -210,8 +232,9 @@ export class ExecutorService {
 
   private async resultOf(status: ExecutionStatus, config: ReturnType<typeof resolveExecutionConfig>): Promise<ExecutionResult> {
     if (!isFinal(status.state)) throw new Error(`internal: ${status.executionId} is not final (${status.state})`);
-    const output = await readJsonOutput(this.deps.storage, status.baseDir, config);
-    return buildResult({ ...status, state: status.state }, output, this.deps.storage.location(`${status.baseDir}/output`), this.now());
+    const output = await readJsonOutput(this.deps.storage, `${status.baseDir}/output`, config);
+    const result = buildResult({ ...status, state: status.state }, output, this.deps.storage.location(`${status.baseDir}/output`), this.now());
+    return status.tasks ? { ...result, tasks: await readTaskResults(this.deps.storage, status, config) } : result;
   }
 
   private detailsOf(plan: ExecutionPlan, logUrl: string): SchedulingDetails {

@@ -3,7 +3,7 @@ import { createExecution, newExecutionId, type Execution } from '../execution.js
 import { resolveExecutionConfig, type ExecutionConfig } from '../execution-config.js';
 import { validateInputs, type Input } from '../inputs.js';
 import { validateJob, type SmartJob } from '../job.js';
-import type { ExecutorPort, LaunchSpec } from '../ports/executor.port.js';
+import type { ArrayLaunch, ExecutorPort, LaunchSpec } from '../ports/executor.port.js';
 import type { LocalFilesPort } from '../ports/local-files.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import { validateArgs, validateEnvMap } from '../validation.js';
@@ -47,7 +47,7 @@ export interface PlanDeps {
 export const INPUT_PLACEHOLDER = '{{INPUT}}';
 
 /** Validates everything that can be checked before touching storage or the backend. */
-export async function planExecution(job: SmartJob, options: ScheduleOptions | undefined, deps: PlanDeps): Promise<ExecutionPlan> {
+export async function planExecution(job: SmartJob, options: ScheduleOptions | undefined, deps: PlanDeps, array?: ArrayLaunch): Promise<ExecutionPlan> {
   const resolvedJob = validateJob(job);
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new ValidationError('options', 'must be an object', options);
@@ -89,6 +89,7 @@ export async function planExecution(job: SmartJob, options: ScheduleOptions | un
     },
     timeoutSeconds: config.timeout.timeoutSeconds,
     config,
+    ...(array && { array }),
   };
   return { execution, inputs, script, spec, forget: opts.forget ?? false, signal: opts.signal };
 }

@@ -1,5 +1,6 @@
 import type { Input } from '../inputs.js';
 import type { StoragePort } from '../ports/storage.port.js';
+import { createTaskDirectories } from './array-tasks.js';
 import type { ExecutionPlan } from './plan.js';
 
 const encoder = new TextEncoder();
@@ -9,6 +10,7 @@ export async function stageExecution(storage: StoragePort, plan: ExecutionPlan):
   const { execution, script, inputs, signal } = plan;
   try {
     await Promise.all([storage.createDirectory(execution.inputDir), storage.createDirectory(execution.outputDir)]);
+    if (plan.spec.array) await createTaskDirectories(storage, execution.outputDir, plan.spec.array.count);
     const uploads = inputs.map((input) => stageInput(storage, `${execution.inputDir}/${input.filename}`, input, signal));
     if (script) uploads.push(storage.writeFile(`${execution.inputDir}/${script.filename}`, script.localPath, { signal }));
     await Promise.all(uploads);

@@ -48,9 +48,10 @@ export async function* fanOut<T, R>(
 
 class FanOut<T, R> {
   private readonly iterator: Iterator<T> | AsyncIterator<T>;
-  /** Aborted by the caller's signal, by failFast, or when the consumer leaves: cancels every run. */
-  private readonly stop = new AbortController();
-  private readonly inFlight = new Set<Promise<void>>();
+  /** One controller per run in flight (a shared signal would collect a listener per run). */
+  private readonly inFlight = new Map<Promise<void>, AbortController>();
+  /** Set by the caller's signal, by failFast, or when the consumer leaves: every run is cancelled. */
+  private stopped = false;
   private readonly ready: FanOutcome<T, R>[] = [];
   private nextIndex = 0;
   private pulling = false;
@@ -58,7 +59,7 @@ class FanOut<T, R> {
   private closed = false;
   private sourceError: { readonly error: unknown } | undefined;
   private wake: (() => void) | undefined;
-  private readonly onAbort = () => this.stop.abort(this.options.signal?.reason);
+  private readonly onAbort = () => this.stop(this.options.signal?.reason);
 
   constructor(items: ItemSource<T>, private readonly run: (item: T, signal: AbortSignal) => Promise<R>, private readonly options: FanOutOptions<R>) {
     this.iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
@@ -75,7 +76,7 @@ class FanOut<T, R> {
         continue;
       }
       // A source stuck in next() does not hold up an abort: the item it may still give is never launched.
-      if (this.inFlight.size === 0 && (this.exhausted || this.stop.signal.aborted)) break;
+      if (this.inFlight.size === 0 && (this.exhausted || this.stopped)) break;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
     if (this.sourceError) throw this.sourceError.error;
@@ -86,14 +87,14 @@ class FanOut<T, R> {
   async close(): Promise<void> {
     this.closed = true;
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    if (!this.stop.signal.aborted) this.stop.abort(new Error('the map was left before its end'));
-    await Promise.all(this.inFlight);
+    this.stop(new Error('the map was left before its end'));
+    await Promise.all(this.inFlight.keys());
     if (!this.pulling) await this.closeSource();
   }
 
   private hasRoom(): boolean {
     const { concurrency } = this.options;
-    return !this.exhausted && !this.stop.signal.aborted && this.inFlight.size < concurrency && this.inFlight.size + this.ready.length < 2 * concurrency;
+    return !this.exhausted && !this.stopped && this.inFlight.size < concurrency && this.inFlight.size + this.ready.length < 2 * concurrency;
   }
 
   /** One puller at a time: an async iterator is asked for its next item only after the previous one came. */
@@ -104,7 +105,7 @@ class FanOut<T, R> {
       while (this.hasRoom()) {
         const next = await this.iterator.next();
         if (next.done) this.exhausted = true;
-        else if (!this.stop.signal.aborted) this.launch(this.nextIndex++, next.value);
+        else if (!this.stopped) this.launch(this.nextIndex++, next.value);
       }
     } catch (error) {
       this.sourceError = { error };
@@ -117,17 +118,24 @@ class FanOut<T, R> {
   }
 
   private launch(index: number, item: T): void {
-    const task: Promise<void> = (async () => this.run(item, this.stop.signal))().then(
+    const controller = new AbortController();
+    const task: Promise<void> = (async () => this.run(item, controller.signal))().then(
       (result) => this.settle(task, { index, item, result }, this.options.isFailure(result)),
       (error: unknown) => this.settle(task, { index, item, error }, true),
     );
-    this.inFlight.add(task);
+    this.inFlight.set(task, controller);
+  }
+
+  private stop(reason: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const controller of this.inFlight.values()) controller.abort(reason);
   }
 
   private settle(task: Promise<void>, outcome: FanOutcome<T, R>, failed: boolean): void {
     this.inFlight.delete(task);
     this.ready.push(outcome);
-    if (failed && this.options.failFast && !this.stop.signal.aborted) this.stop.abort(new Error(`item ${outcome.index} failed (failFast)`));
+    if (failed && this.options.failFast) this.stop(new Error(`item ${outcome.index} failed (failFast)`));
     this.notify();
     void this.pull();
   }

@@ -32,6 +32,10 @@ export function headline(s: Sections): Record<string, number> {
     h['forget.rssGrowthMiB'] = s.forget.rssGrowthMiB;
     h['forget.cleanupMs'] = s.forget.cleanupMs;
   }
+  if (s.map) {
+    h['map.10k.rssGrowthMiB'] = s.map.large.rssGrowthMiB;
+    h['map.10k.itemsPerSec'] = s.map.large.itemsPerSec;
+  }
   const warm = s.startup?.runs.at(-1);
   if (warm) {
     h['startup.importMs'] = warm.importMs;
@@ -102,6 +106,11 @@ export function formatReport(s: Sections, targets: readonly Target[], errors: Re
       ['child', 'boot ms', 'import ms', 'first job ms', 'process ms', 'modules ESM/CJS', '@google-cloud ESM/CJS'],
       [...s.startup.runs.map((r, i) => row(`run ${i + 1}`, r)), row('control (+storage, +run)', s.startup.control)],
     ));
+  }
+  if (s.map) {
+    out.push('', `## 5. map over an async source (in-memory executor, concurrency ${s.map.concurrency}, a 'finished' listener)`);
+    out.push(table(['items', 'seconds', 'items/s', 'peak RSS growth MiB', 'heap kept after GC MiB', 'max pulled ahead'],
+      [s.map.small, s.map.large].map((r) => [r.items, r.seconds, r.itemsPerSec, r.rssGrowthMiB, r.heapRetainedMiB, r.maxPulledAhead])));
   }
   for (const [section, message] of Object.entries(errors)) out.push('', `!! ${section} failed: ${message}`);
   out.push('', '## Targets');

@@ -1,5 +1,5 @@
-// `npm run bench`: SDK overhead against raw dockerode, memory against input size, fire-and-forget at scale,
-// start-up. Prints a table, writes bench/results/latest.json (the previous one becomes previous.json).
+// `npm run bench`: map over 10,000 items in bounded memory, SDK overhead against raw dockerode, memory against
+// input size, fire-and-forget at scale, start-up. Prints a table, writes bench/results/latest.json (the previous one becomes previous.json).
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -8,6 +8,7 @@ import { benchForget } from './fire-and-forget.js';
 import { benchInputSize } from './input-size.js';
 import { ApiCounter } from './lib/api-counter.js';
 import { freeBytes } from './lib/big-file.js';
+import { benchMapMemory } from './map-memory.js';
 import { createContext, destroyContext, type BenchContext } from './lib/context.js';
 import { MiB, round } from './lib/stats.js';
 import { benchOverhead } from './overhead.js';
@@ -44,6 +45,7 @@ try {
   const counter = new ApiCounter(ctx.docker);
   log(`namespace ${ctx.namespace}, staging ${ctx.stagingDir}, ${round((await freeBytes(ctx.scratchDir)) / 1024 / MiB, 1)} GiB free, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const n = Number(process.env.BENCH_N ?? 40); // jobs per variant; raise it on a busy machine to narrow the intervals
+  await section(ctx, 'map', async () => (sections.map = await benchMapMemory(ctx.signal))); // first: a fresh heap
   await section(ctx, 'overhead', async () => (sections.overhead = await benchOverhead(ctx, counter, n)));
   await section(ctx, 'forget', async () => (sections.forget = await benchForget(ctx, counter)));
   await section(ctx, 'startup', async () => (sections.startup = await benchStartup(ctx)));

@@ -1,5 +1,6 @@
 import type { SizeResult } from './input-size.js';
 import type { ForgetResult } from './fire-and-forget.js';
+import type { MapMemoryResult } from './map-memory.js';
 import type { OverheadResult } from './overhead.js';
 import type { StartupResult } from './startup.js';
 
@@ -16,6 +17,7 @@ export interface Sections {
   inputSize?: SizeResult[];
   forget?: ForgetResult;
   startup?: StartupResult;
+  map?: MapMemoryResult;
 }
 
 const check = (name: string, value: number | undefined, rule: string, ok: (v: number) => boolean, note?: string): Target =>
@@ -48,6 +50,13 @@ export function evaluateTargets(s: Sections): Target[] {
   const f = s.forget;
   targets.push(check('forget: executions SUCCEEDED', f?.succeeded, `== ${f?.scheduled ?? 200}`, (v) => v === f?.scheduled));
   targets.push(check('forget: containers left after cleanup', f?.containersLeft, '== 0', (v) => v === 0));
+  const m = s.map;
+  const ahead = m ? Math.max(m.small.maxPulledAhead, m.large.maxPulledAhead) : undefined;
+  const okCount = m && m.large.succeeded === m.large.items && m.large.finishedEvents === m.large.items ? 1 : m ? 0 : undefined;
+  targets.push(check('map 10k items: peak RSS growth MiB', m?.large.rssGrowthMiB, '< 96', (v) => v < 96, `1k items: ${m?.small.rssGrowthMiB ?? 'n/a'} MiB`));
+  targets.push(check('map 10k items: heap kept after GC MiB', m?.large.heapRetainedMiB, '< 8', (v) => v < 8));
+  targets.push(check('map: items pulled ahead of the consumer', ahead, `<= ${2 * (m?.concurrency ?? 16)}`, (v) => v <= 2 * (m?.concurrency ?? 16), 'concurrency 16'));
+  targets.push(check('map 10k: every outcome SUCCEEDED and one finished event each', okCount, '== 1', (v) => v === 1));
   const st = s.startup;
   const hits = st?.runs.reduce((n, r) => n + r.esmGoogleHits + r.cjsGoogleHits, 0);
   targets.push(check('startup: @google-cloud modules loaded', hits, '== 0', (v) => v === 0, 'import + one Docker job'));

@@ -124,6 +124,26 @@ describe('service.map (in-memory ports)', () => {
     assert.equal(counter.closed, true);
   });
 
+  it('an abort ends the map even while the source is stuck waiting for its next item', async () => {
+    const { service } = mapHarness();
+    async function* stuck() {
+      yield { addEnvs: { ITEM: '0' } };
+      await new Promise(() => undefined); // never gives another item
+    }
+    const controller = new AbortController();
+    const outcomes: MapOutcome[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const outcome of service.map(job, stuck(), { signal: controller.signal })) {
+          outcomes.push(outcome);
+          setTimeout(() => controller.abort(new Error('gave up waiting')), 20);
+        }
+      })(),
+      /gave up waiting/,
+    );
+    assert.equal(outcomes.length, 1);
+  });
+
   it('an already aborted signal launches nothing and throws its reason', async () => {
     const { service, executor } = mapHarness();
     const { counter, source } = countingSource(5);

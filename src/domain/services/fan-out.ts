@@ -130,6 +130,7 @@ class FanOut<T, R> {
     if (this.stopped) return;
     this.stopped = true;
     for (const controller of this.inFlight.values()) controller.abort(reason);
+    this.notify(); // with nothing in flight (a source stuck in next()), the loop must still wake up and end
   }
 
   private settle(task: Promise<void>, outcome: FanOutcome<T, R>, failed: boolean): void {

@@ -26,6 +26,7 @@ export type { LoggerPort } from './domain/ports/logger.port.js';
 export type { DockerBackendOptions, DockerStaging } from './infra/docker/docker-options.js';
 export type { PullPolicy } from './infra/docker/docker-image.js';
 export {
+  BackendError,
   BackendUnavailableError,
   ConfigurationError,
   ImageUnavailableError,

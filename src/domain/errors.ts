@@ -8,12 +8,16 @@ export type SmartJobErrorCode =
   | 'NOT_FOUND'
   | 'NOT_SUPPORTED'
   | 'STORAGE'
-  | 'PERMISSION_DENIED';
+  | 'PERMISSION_DENIED'
+  | 'BACKEND';
 
-/** Base of every error the SDK throws. A job's own failure is a result, never one of these. */
+/**
+ * Base of every error the SDK throws. A job's own failure is a result, never one of these. Every subclass
+ * takes the standard `cause` (ErrorOptions): the error it translates.
+ */
 export class SmartJobError extends Error {
   readonly code: SmartJobErrorCode;
-  constructor(code: SmartJobErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: SmartJobErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -23,9 +27,9 @@ export class SmartJobError extends Error {
 /** Bad input: names the field and the rule it broke. */
 export class ValidationError extends SmartJobError {
   readonly field: string;
-  constructor(field: string, rule: string, got?: unknown) {
+  constructor(field: string, rule: string, got?: unknown, options?: ErrorOptions) {
     const suffix = arguments.length > 2 ? `, got ${describe(got)}` : '';
-    super('VALIDATION', `\`${field}\` ${rule}${suffix}`);
+    super('VALIDATION', `\`${field}\` ${rule}${suffix}`, options);
     this.field = field;
   }
 }
@@ -33,8 +37,8 @@ export class ValidationError extends SmartJobError {
 /** A setting the backend needs is missing or wrong (names the setting and its env variable). */
 export class ConfigurationError extends SmartJobError {
   readonly setting: string;
-  constructor(setting: string, message: string) {
-    super('CONFIGURATION', message);
+  constructor(setting: string, message: string, options?: ErrorOptions) {
+    super('CONFIGURATION', message, options);
     this.setting = setting;
   }
 }
@@ -42,7 +46,7 @@ export class ConfigurationError extends SmartJobError {
 /** The backend could not start the execution. `retryable` marks transient causes. */
 export class SchedulingError extends SmartJobError {
   readonly retryable: boolean;
-  constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
+  constructor(message: string, options?: ErrorOptions & { readonly retryable?: boolean }) {
     super('SCHEDULING', message, options);
     this.retryable = options?.retryable ?? false;
   }
@@ -50,7 +54,7 @@ export class SchedulingError extends SmartJobError {
 
 export class ImageUnavailableError extends SmartJobError {
   readonly image: string;
-  constructor(image: string, options?: { cause?: unknown }) {
+  constructor(image: string, options?: ErrorOptions) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
     super('IMAGE_UNAVAILABLE', `image '${image}' is not present and could not be pulled${reason}`, options);
     this.image = image;
@@ -60,36 +64,48 @@ export class ImageUnavailableError extends SmartJobError {
 /** The backend (daemon, API) cannot be reached or answered with a transient error. */
 export class BackendUnavailableError extends SmartJobError {
   readonly retryable = true;
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('BACKEND_UNAVAILABLE', message, options);
   }
 }
 
 export class NotFoundError extends SmartJobError {
   readonly resource: string;
-  constructor(resource: string, message?: string) {
-    super('NOT_FOUND', message ?? `${resource} was not found`);
+  constructor(resource: string, message?: string, options?: ErrorOptions) {
+    super('NOT_FOUND', message ?? `${resource} was not found`, options);
     this.resource = resource;
   }
 }
 
 export class NotSupportedError extends SmartJobError {
-  constructor(message: string) {
-    super('NOT_SUPPORTED', message);
+  constructor(message: string, options?: ErrorOptions) {
+    super('NOT_SUPPORTED', message, options);
   }
 }
 
 export class StorageError extends SmartJobError {
   readonly retryable: boolean;
-  constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
+  constructor(message: string, options?: ErrorOptions & { readonly retryable?: boolean }) {
     super('STORAGE', message, options);
     this.retryable = options?.retryable ?? false;
   }
 }
 
 export class PermissionDeniedError extends SmartJobError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('PERMISSION_DENIED', message, options);
+  }
+}
+
+/**
+ * The backend failed a call that is not a launch (list, inspect, cancel, delete) for a reason no other
+ * class names. `retryable` marks transient causes.
+ */
+export class BackendError extends SmartJobError {
+  readonly retryable: boolean;
+  constructor(message: string, options?: ErrorOptions & { readonly retryable?: boolean }) {
+    super('BACKEND', message, options);
+    this.retryable = options?.retryable ?? false;
   }
 }
 

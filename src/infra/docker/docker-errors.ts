@@ -1,4 +1,4 @@
-import { BackendUnavailableError, NotFoundError, SchedulingError, SmartJobError } from '../../domain/errors.js';
+import { BackendError, BackendUnavailableError, NotFoundError, SchedulingError, SmartJobError } from '../../domain/errors.js';
 
 const HINT = 'is the Docker daemon running? (`npm run setup` starts one here; otherwise set DOCKER_HOST)';
 
@@ -13,16 +13,20 @@ export function daemonUnreachable(error: unknown, status = statusCodeOf(error)):
   return status === undefined && /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up/i.test(message);
 }
 
-/** dockerode errors → domain errors: unreachable daemon and 5xx are retryable, 404 is NotFound. */
-export function translateDockerError(error: unknown, doing: string): Error {
+/**
+ * dockerode errors → domain errors: unreachable daemon and 5xx are retryable, 404 is NotFound; any other
+ * failure is a SchedulingError while starting an execution (`launch`), else a BackendError.
+ */
+export function translateDockerError(error: unknown, doing: string, kind: 'launch' | 'call' = 'call'): Error {
   if (error instanceof SmartJobError || (error as Error)?.name === 'AbortError') return error as Error;
   const status = statusCodeOf(error);
   const message = (error as Error)?.message ?? String(error);
   if (daemonUnreachable(error, status)) {
     return new BackendUnavailableError(`Docker daemon unreachable while ${doing}: ${message}; ${HINT}`, { cause: error });
   }
-  if (status === 404) return new NotFoundError(doing, `not found while ${doing}: ${message}`);
-  return new SchedulingError(`Docker refused ${doing}: ${message}`, { cause: error, retryable: status !== undefined && status >= 500 });
+  if (status === 404) return new NotFoundError(doing, `not found while ${doing}: ${message}`, { cause: error });
+  const options = { cause: error, retryable: status !== undefined && status >= 500 };
+  return kind === 'launch' ? new SchedulingError(`Docker refused ${doing}: ${message}`, options) : new BackendError(`Docker failed ${doing}: ${message}`, options);
 }
 
 /** Runs a call where "already in that state" answers (304 not modified, 404 gone, 409 conflict) are success. */

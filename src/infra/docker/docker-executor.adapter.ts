@@ -49,7 +49,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
       await ensureImage(this.docker, image, this.settings.pullPolicy, signal);
       this.presentImages.add(image);
     } catch (error) {
-      throw translateDockerError(error, `checking image '${image}'`);
+      throw translateDockerError(error, `checking image '${image}'`, 'launch');
     }
   }
 
@@ -62,7 +62,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
         this.presentImages.delete(spec.image); // removed since preflight saw it
         throw new ImageUnavailableError(spec.image, { cause: error });
       }
-      throw translateDockerError(error, `creating the container of ${spec.executionId}`);
+      throw translateDockerError(error, `creating the container of ${spec.executionId}`, 'launch');
     }
     this.remember(spec.executionId, container.id);
     try {
@@ -71,7 +71,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
       this.containerIds.delete(spec.executionId);
       // Whether or not it started server-side, remove it: a retry then starts from a clean slate, never twice.
       await tolerating([404], () => container.remove({ force: true }));
-      throw translateDockerError(error, `starting the container of ${spec.executionId}`);
+      throw translateDockerError(error, `starting the container of ${spec.executionId}`, 'launch');
     }
     return { logUrl: logCommand(spec.executionId) };
   }
@@ -122,7 +122,9 @@ export class DockerExecutorAdapter implements ExecutorPort {
     const labels = [`${LABEL.managed}=true`];
     if (filter.namespace) labels.push(`${LABEL.namespace}=${filter.namespace}`);
     if (filter.name) labels.push(`${LABEL.name}=${filter.name}`);
-    const summaries = await this.docker.listContainers({ all: true, filters: { label: labels } });
+    const summaries = await this.docker.listContainers({ all: true, filters: { label: labels } }).catch((error: unknown) => {
+      throw translateDockerError(error, 'listing containers');
+    });
     const statuses = await Promise.all(summaries.map((s) => this.inspect(this.docker.getContainer(s.Id))));
     return statuses.filter((s): s is ExecutionStatus => s !== undefined && (!filter.states || filter.states.includes(s.state)));
   }
@@ -134,12 +136,16 @@ export class DockerExecutorAdapter implements ExecutorPort {
   async remove(executionId: string): Promise<void> {
     const id = this.containerIds.get(executionId) ?? (await this.find(executionId))?.container.id;
     // Never forced: the daemon refuses to remove a running container (409), which surfaces.
-    if (id) await tolerating([404], () => this.docker.getContainer(id).remove());
+    if (id) await tolerating([404], () => this.docker.getContainer(id).remove()).catch((error: unknown) => {
+      throw translateDockerError(error, `removing the container of ${executionId}`);
+    });
     this.containerIds.delete(executionId);
   }
 
   private stopFor(container: Docker.Container, reason: StopReason): Promise<void> {
-    return stopContainerFor(container, reason, this.settings.stopGraceSeconds);
+    return stopContainerFor(container, reason, this.settings.stopGraceSeconds).catch((error: unknown) => {
+      throw translateDockerError(error, `stopping container ${container.id}`);
+    });
   }
 
   private async finished(container: Docker.Container, status: ExecutionStatus): Promise<ExecutionStatus> {

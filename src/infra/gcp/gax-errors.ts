@@ -1,4 +1,5 @@
 import {
+  BackendError,
   BackendUnavailableError,
   NotFoundError,
   PermissionDeniedError,
@@ -55,28 +56,28 @@ export function isTransientWhilePolling(error: unknown): boolean {
   return TRANSIENT_WHILE_POLLING.includes(grpcCodeIn(error) ?? -1);
 }
 
+/** Whether the failed call was part of starting an execution (a SchedulingError) or any other call. */
+export type GaxCallKind = 'launch' | 'call';
+
 /**
  * google-gax errors → domain errors. Transient codes become retryable errors; an auth failure stays an
- * auth failure (never "not found"). Domain errors and aborts pass through unchanged.
+ * auth failure (never "not found"); any other failure is a SchedulingError when it happened while starting
+ * an execution, else a BackendError. Domain errors and aborts pass through unchanged; `cause` keeps the
+ * original error (and its gRPC code).
  */
-export function translateGaxError(error: unknown, doing: string): Error {
+export function translateGaxError(error: unknown, doing: string, kind: GaxCallKind = 'call'): Error {
   if (error instanceof SmartJobError) return error;
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return error;
   const code = grpcCodeOf(error);
   const details = (error as { details?: unknown } | null)?.details;
   const reason = typeof details === 'string' && details !== '' ? details : ((error as Error)?.message ?? String(error));
-  if (code === GrpcCode.UNAVAILABLE) {
-    return new BackendUnavailableError(`the API was unavailable while ${doing}: ${reason}`, { cause: error });
-  }
-  if (code !== undefined && RETRYABLE_CODES.includes(code)) {
-    return new SchedulingError(`transient error while ${doing}: ${reason}`, { cause: error, retryable: true });
-  }
+  const options = { cause: error };
+  if (code === GrpcCode.UNAVAILABLE) return new BackendUnavailableError(`the API was unavailable while ${doing}: ${reason}`, options);
   if (code === GrpcCode.PERMISSION_DENIED || code === GrpcCode.UNAUTHENTICATED) {
-    return new PermissionDeniedError(`permission denied while ${doing}: ${reason}`, { cause: error });
+    return new PermissionDeniedError(`permission denied while ${doing}: ${reason}`, options);
   }
-  if (code === GrpcCode.NOT_FOUND) {
-    const notFound = new NotFoundError(doing, `not found while ${doing}: ${reason}`);
-    return Object.assign(notFound, { cause: error });
-  }
-  return new SchedulingError(`failed while ${doing}: ${reason}`, { cause: error });
+  if (code === GrpcCode.NOT_FOUND) return new NotFoundError(doing, `not found while ${doing}: ${reason}`, options);
+  const retryable = code !== undefined && RETRYABLE_CODES.includes(code);
+  const message = retryable ? `transient error while ${doing}: ${reason}` : `failed while ${doing}: ${reason}`;
+  return kind === 'launch' ? new SchedulingError(message, { ...options, retryable }) : new BackendError(message, { ...options, retryable });
 }

@@ -6,7 +6,7 @@ import type { ExecutionStatus } from '../../../domain/result.js';
 import { ConsoleLoggerAdapter } from '../../local/console-logger.adapter.js';
 import { translateGaxError } from '../gax-errors.js';
 import { parseStagingBucket, resolveGcpSettings, type GcpSettings } from '../gcp-settings.js';
-import { abortable } from './abortable.js';
+import { abortable } from '../../shared/abort.js';
 import { cancelExecution } from './cancel-execution.js';
 import { closeCloudRunClients, loadCloudRunClients, type CloudRunClients, type RunExecution } from './cloudrun-clients.js';
 import { STAGING_MOUNT, resolvePolling, type CloudRunBackendOptions } from './cloudrun-options.js';

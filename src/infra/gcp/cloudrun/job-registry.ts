@@ -34,7 +34,7 @@ export class JobRegistry {
       await jobs.getJob({ name: jobName });
       return;
     } catch (error) {
-      if (!hasGrpcCode(error, GrpcCode.NOT_FOUND)) throw translateGaxError(error, `reading Cloud Run job ${jobName}`);
+      if (!hasGrpcCode(error, GrpcCode.NOT_FOUND)) throw translateGaxError(error, `reading Cloud Run job ${jobName}`, 'launch');
     }
     const slash = jobName.lastIndexOf('/jobs/');
     const parent = jobName.slice(0, slash);
@@ -48,7 +48,7 @@ export class JobRegistry {
         this.logger.debug(`Cloud Run job ${jobName} was created concurrently; using it`);
         return;
       }
-      throw translateGaxError(error, `creating Cloud Run job ${jobName}`);
+      throw translateGaxError(error, `creating Cloud Run job ${jobName}`, 'launch');
     }
   }
 }

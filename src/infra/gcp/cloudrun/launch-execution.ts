@@ -2,7 +2,7 @@ import { SchedulingError } from '../../../domain/errors.js';
 import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
 import { GrpcCode, hasGrpcCode, translateGaxError } from '../gax-errors.js';
 import type { GcpSettings } from '../gcp-settings.js';
-import { abortable } from './abortable.js';
+import { abortable } from '../../shared/abort.js';
 import type { CloudRunClients, RunJobRequest } from './cloudrun-clients.js';
 import { MAIN_CONTAINER } from './cloudrun-options.js';
 import type { ExecutionLookup } from './execution-lookup.js';
@@ -68,6 +68,6 @@ export async function runExecution(clients: CloudRunClients, jobName: string, sp
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     if (hasGrpcCode(error, GrpcCode.NOT_FOUND)) return { kind: 'jobMissing' };
-    throw translateGaxError(error, `starting execution ${spec.executionId} of Cloud Run job ${jobName}`);
+    throw translateGaxError(error, `starting execution ${spec.executionId} of Cloud Run job ${jobName}`, 'launch');
   }
 }

@@ -36,7 +36,7 @@ export function translateGcsError(error: unknown, context: GcsErrorContext): unk
   if (status === 401 || status === 403) {
     return new PermissionDeniedError(`permission denied to ${context.action}: ${detail}`, { cause: error });
   }
-  if (status === 404) return new NotFoundError(context.target, `cannot ${context.action}: ${detail}`);
+  if (status === 404) return new NotFoundError(context.target, `cannot ${context.action}: ${detail}`, { cause: error });
   if (status === 412) return new StorageError(`${context.target} already exists`, { cause: error });
   return new StorageError(`cannot ${context.action}: ${detail}`, { cause: error, retryable: isTransient(error, status) });
 }

@@ -8,7 +8,8 @@ import { checkClientOptions, createStorageClient, type GcsClientOptions } from '
 import { gcsStatus, isMissingBucket, translateGcsError } from './gcs-errors.js';
 import { DirectoryMarkers } from './gcs-markers.js';
 import { deleteTree } from './gcs-remove.js';
-import { collect, localFileSize, raceSignal } from './gcs-streams.js';
+import { abortable } from '../../shared/abort.js';
+import { collect, localFileSize } from './gcs-streams.js';
 import { parseGcsUri, parseStagingBucket } from './gcs-uri.js';
 
 const MIB = 1024 * 1024;
@@ -62,7 +63,7 @@ export class GcsStorageAdapter implements StoragePort {
       const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       // save() retries as a whole, one new request each time; a multipart request is one round trip
       const upload = bucket.file(name).save(bytes, { resumable: bytes.length > this.chunkSize, chunkSize: this.chunkSize, ...precondition(options) });
-      await raceSignal(upload, options?.signal);
+      await abortable(upload, options?.signal);
     });
   }
 
@@ -90,7 +91,7 @@ export class GcsStorageAdapter implements StoragePort {
     const uri = this.location(path);
     await this.call(`copy ${gcsUri} to ${uri}`, uri, options?.signal, async (bucket, storage) => {
       const copy = storage.bucket(source.bucket).file(source.name).copy(bucket.file(name), precondition(options));
-      await raceSignal(copy, options?.signal);
+      await abortable(copy, options?.signal);
     }, gcsUri);
   }
 
@@ -131,7 +132,7 @@ export class GcsStorageAdapter implements StoragePort {
       await work(bucket, bucket.storage);
     } catch (error) {
       const translated = translateGcsError(error, { action, target, signal });
-      if (notFound && translated instanceof NotFoundError && !isMissingBucket(error)) throw new NotFoundError(notFound, translated.message);
+      if (notFound && translated instanceof NotFoundError && !isMissingBucket(error)) throw new NotFoundError(notFound, translated.message, { cause: error });
       throw translated;
     }
   }

@@ -15,23 +15,6 @@ export async function collect(stream: NodeJS.ReadableStream, signal?: AbortSigna
   return Buffer.concat(chunks);
 }
 
-/**
- * Settles with `work`, or rejects with the signal's reason as soon as it aborts (for client calls that take no
- * signal; a small request left running in the background is harmless).
- */
-export function raceSignal<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
-    );
-  });
-}
-
 /** Runs `task` over `items`, at most `limit` at a time. */
 export async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -1,4 +1,8 @@
-/** Settles like `promise`, or rejects with `signal.reason` as soon as the signal aborts. */
+/**
+ * Settles like `promise`, or rejects with `signal.reason` as soon as the signal aborts: for client calls that
+ * take no signal (a small request left running in the background is harmless). The abandoned promise's own
+ * rejection is caught, so it is never reported as unhandled.
+ */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) {
@@ -6,7 +10,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     return Promise.reject(signal.reason);
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => reject(signal.reason); // the handlers below keep the abandoned promise handled
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
@@ -19,15 +23,4 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
       },
     );
   });
-}
-
-/** Waits `ms`, or rejects with `signal.reason` when it aborts first. */
-export function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return abortable(
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => clearTimeout(timer), { once: true });
-    }),
-    signal,
-  );
 }

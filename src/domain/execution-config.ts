@@ -22,18 +22,25 @@ export interface TimeoutConfig {
   readonly timeoutSecondsDownload?: number;
 }
 
+/**
+ * Where jobs run on Google Cloud (Cloud Run, Batch, Vertex). Declared once: set on the service (else the
+ * SMARTJOB_* variables), and per execution to override the service's project, region or service account.
+ */
+export interface GcpPlacement {
+  /** GCP project. @default $SMARTJOB_PROJECT */
+  readonly project?: string;
+  /** GCP region of the jobs. @default $SMARTJOB_REGION */
+  readonly region?: string;
+  /** `gs://bucket[/prefix]`, the staging area mounted in every job (per execution: only the service's own). @default $SMARTJOB_STAGING_BUCKET */
+  readonly stagingBucket?: string;
+  /** Identity the jobs run as. @default $SMARTJOB_SERVICE_ACCOUNT, else the project's default compute account */
+  readonly serviceAccount?: string;
+}
+
 /** Per-execution settings. Settings a backend cannot honour are warned about, not silently used. */
-export interface ExecutionConfig {
+export interface ExecutionConfig extends GcpPlacement {
   readonly retry?: RetryConfig;
   readonly timeout?: TimeoutConfig;
-  /** GCP project. Env: SMARTJOB_PROJECT. */
-  readonly project?: string;
-  /** GCP region. Env: SMARTJOB_REGION. */
-  readonly region?: string;
-  /** `gs://bucket[/prefix]`. Env: SMARTJOB_STAGING_BUCKET. */
-  readonly stagingBucket?: string;
-  /** Env: SMARTJOB_SERVICE_ACCOUNT. */
-  readonly serviceAccount?: string;
   /** CPU count limit (Docker, Cloud Run). */
   readonly cpu?: number;
   /** Memory limit in GB (Docker, Cloud Run). */

@@ -3,23 +3,23 @@ import type { LoggerPort } from '../../domain/ports/logger.port.js';
 import type { StoragePort } from '../../domain/ports/storage.port.js';
 import { CloudRunExecutorAdapter } from '../../infra/gcp/cloudrun/cloudrun-executor.adapter.js';
 import type { CloudRunBackendOptions } from '../../infra/gcp/cloudrun/cloudrun-options.js';
-import { resolveGcpSettings } from '../../infra/gcp/gcp-settings.js';
 import type { GcsClientOptions } from '../../infra/gcp/gcs/gcs-client.js';
 import { GcsStorageAdapter } from '../../infra/gcp/gcs/gcs-storage.adapter.js';
+import { resolveGcpOptions } from '../../infra/gcp/shared/gcp-options.js';
 import { TOKENS } from '../tokens.js';
 
 /**
- * Registers Cloud Run Jobs with its staging bucket. Settings are checked now (a missing one is a
- * ConfigurationError naming it and its variable); the Google clients load on the first call.
+ * Registers Cloud Run Jobs with its staging bucket. Settings are resolved once, now (a missing one is a
+ * ConfigurationError naming it and its variable), and handed to both adapters; the Google clients load on the first call.
  */
 export function registerCloudRunBackend(container: DependencyContainer, options: CloudRunBackendOptions = {}, gcs: GcsClientOptions = {}): void {
-  const settings = resolveGcpSettings('cloudrun', [options]);
+  const resolved = resolveGcpOptions('cloudrun', options);
+  const { settings } = resolved;
   container.register<StoragePort>(TOKENS.Storage, {
     useFactory: instanceCachingFactory(() => new GcsStorageAdapter({ projectId: settings.project, ...gcs, stagingBucket: settings.stagingBucket.uri })),
   });
   container.register(TOKENS.Executor, {
-    useFactory: instanceCachingFactory(
-      (c) => new CloudRunExecutorAdapter({ ...options, stagingBucket: settings.stagingBucket.uri, logger: options.logger ?? c.resolve<LoggerPort>(TOKENS.Logger) }),
-    ),
+    useFactory: instanceCachingFactory((c) => new CloudRunExecutorAdapter({ ...resolved, logger: options.logger ?? c.resolve<LoggerPort>(TOKENS.Logger) })),
   });
 }
+

@@ -13,7 +13,8 @@ export function executionsService(state: FakeState, remove: (record: ExecutionRe
     ListExecutions(request: IListRequest) {
       const parent = request.parent ?? '';
       const allJobs = parent.endsWith('/jobs/-');
-      if (!allJobs) state.requireJob(parent);
+      if (allJobs) state.locationListingTokens.push(request.pageToken ?? '');
+      else state.requireJob(parent);
       const records = [...state.executions.values()]
         .filter((r) => (allJobs ? locationOf(r.name) === locationOf(parent) && !state.unlisted.has(r.name) : r.jobName === parent))
         .reverse(); // newest first, as Cloud Run lists them

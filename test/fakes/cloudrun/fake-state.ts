@@ -32,6 +32,8 @@ export class FakeState {
   readonly unlisted = new Set<string>();
   /** Largest page ListExecutions answers, whatever page_size asks (Cloud Run caps pages too). */
   maxPageSize: number | undefined;
+  /** The page token of every `jobs/-` ListExecutions call, in order ('' for a first page): what a poll read. */
+  readonly locationListingTokens: string[] = [];
   readonly operations = new OperationStore();
 
   requireJob(name: string): IJob {

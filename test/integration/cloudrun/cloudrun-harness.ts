@@ -10,6 +10,7 @@ import type { SmartJob } from '../../../src/domain/job.js';
 import type { LaunchSpec } from '../../../src/domain/ports/executor.port.js';
 import { planExecution } from '../../../src/domain/services/plan.js';
 import { stageExecution } from '../../../src/domain/services/stage.js';
+import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
 import { CloudRunExecutorAdapter } from '../../../src/infra/gcp/cloudrun/cloudrun-executor.adapter.js';
 import type { CloudRunBackendOptions, CloudRunClientOptions } from '../../../src/infra/gcp/cloudrun/cloudrun-options.js';
 import { LocalDirectoryStorageAdapter } from '../../../src/infra/local/local-directory-storage.adapter.js';
@@ -67,9 +68,10 @@ export async function startCloudRun(options: Partial<CloudRunBackendOptions> = {
   const logger = new RecordingLogger();
   const adapters: CloudRunExecutorAdapter[] = [];
   const newAdapter = (extra: Partial<CloudRunBackendOptions> = {}) => {
-    const adapter = new CloudRunExecutorAdapter({
-      project: PROJECT, region: REGION, stagingBucket: `gs://${BUCKET}`, clientOptions, pollIntervalMs: 100, logger, ...options, ...extra,
+    const resolved = resolveGcpOptions('cloudrun', {
+      project: PROJECT, region: REGION, stagingBucket: `gs://${BUCKET}`, clientOptions, pollIntervalMs: 100, ...options, ...extra,
     });
+    const adapter = new CloudRunExecutorAdapter({ ...resolved, logger });
     adapters.push(adapter);
     return adapter;
   };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BackendError, BackendUnavailableError, NotFoundError, PermissionDeniedError, SchedulingError } from '../../../src/domain/errors.js';
-import { GrpcCode, grpcCodeIn, translateGaxError } from '../../../src/infra/gcp/gax-errors.js';
+import { GrpcCode, grpcCodeIn, translateGaxError } from '../../../src/infra/gcp/shared/gax-errors.js';
 
 const gax = (code: number, details = 'server says so') => Object.assign(new Error(`${code} ${details}`), { code, details });
 

@@ -1,23 +1,28 @@
-import { NotFoundError, NotSupportedError, ValidationError } from '../../../domain/errors.js';
+import { NotFoundError, NotSupportedError } from '../../../domain/errors.js';
 import type { OptionalSetting, ResolvedExecutionConfig } from '../../../domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, WaitOptions } from '../../../domain/ports/executor.port.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
-import { ConsoleLoggerAdapter } from '../../local/console-logger.adapter.js';
-import { translateGaxError } from '../gax-errors.js';
-import { parseStagingBucket, resolveGcpSettings, type GcpSettings } from '../gcp-settings.js';
-import { abortable } from '../../shared/abort.js';
+import { ExecutionPoller } from '../shared/execution-poller.js';
+import type { ResolvedGcpOptions } from '../shared/gcp-options.js';
+import { settingsForExecution } from '../shared/gcp-settings.js';
+import { locationOfName } from '../shared/poll-location.js';
 import { cancelExecution } from './cancel-execution.js';
-import { closeCloudRunClients, loadCloudRunClients, type CloudRunClients, type RunExecution } from './cloudrun-clients.js';
-import { STAGING_MOUNT, resolvePolling, type CloudRunBackendOptions } from './cloudrun-options.js';
+import { CloudRunApi, type RunExecution } from './cloudrun-api.js';
+import { consoleUrlOf } from './cloudrun-mapper.js';
+import { STAGING_MOUNT } from './cloudrun-options.js';
 import { ExecutionLookup } from './execution-lookup.js';
-import { ExecutionPoller } from './execution-poller.js';
-import { consoleUrlOf } from './execution-status.js';
 import { JobRegistry } from './job-registry.js';
 import { launchExecution } from './launch-execution.js';
 import { listStatuses, removeExecution } from './list-and-remove.js';
+import { cloudRunPollLocation } from './poll-location.js';
 
 const UNSUPPORTED: readonly OptionalSetting[] = ['machineType', 'acceleratorType', 'acceleratorCount', 'bootDiskSizeGb', 'installOpsAgent'];
+
+/** What the adapter is built from: options resolved once, by the composition root (`resolveGcpOptions`). */
+export interface CloudRunExecutorOptions extends ResolvedGcpOptions {
+  readonly logger: LoggerPort;
+}
 
 /**
  * Cloud Run Jobs: one Job per job definition (reused, its id derived from a hash of the definition) and one
@@ -25,22 +30,21 @@ const UNSUPPORTED: readonly OptionalSetting[] = ['machineType', 'acceleratorType
  */
 export class CloudRunExecutorAdapter implements ExecutorPort {
   readonly backend = 'cloudrun' as const;
-  private readonly logger: LoggerPort;
+  private readonly api: CloudRunApi;
   private readonly lookup: ExecutionLookup;
   private readonly jobs: JobRegistry;
-  /** Shared by every wait: one listing per tick, not one GetExecution per awaited execution. */
+  /** Shared by every wait: one listing per location and tick, not one GetExecution per awaited execution. */
   private readonly poller: ExecutionPoller;
-  private clientsPromise: Promise<CloudRunClients> | undefined;
-  private location: string | undefined;
 
-  constructor(private readonly options: CloudRunBackendOptions = {}) {
-    this.logger = options.logger ?? new ConsoleLoggerAdapter();
-    const polling = { ...resolvePolling(options), logger: this.logger };
-    const clients = () => this.clients();
-    const locationParent = () => this.locationParent();
-    this.lookup = new ExecutionLookup(clients, locationParent);
-    this.jobs = new JobRegistry(clients, this.logger);
-    this.poller = new ExecutionPoller({ lookup: this.lookup, clients, locationParent }, polling);
+  constructor(private readonly options: CloudRunExecutorOptions) {
+    this.api = new CloudRunApi(options.settings, options.clientOptions);
+    this.lookup = new ExecutionLookup(this.api);
+    this.jobs = new JobRegistry(this.api, options.logger);
+    const whereIs = (executionId: string) => {
+      const name = this.lookup.knownName(executionId);
+      return { executionId, name, location: name ? locationOfName(name) : this.api.location };
+    };
+    this.poller = new ExecutionPoller({ pollLocation: cloudRunPollLocation(this.api, this.lookup), whereIs }, { ...options.polling, logger: options.logger });
   }
 
   containerStagingRoot(): string {
@@ -53,24 +57,18 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
 
   /** Settings only: checking the image would need registry credentials Cloud Run has and we may not. */
   async preflight(_image: string, config: ResolvedExecutionConfig): Promise<void> {
-    const { stagingBucket } = this.settingsFor(config);
-    const own = this.options.stagingBucket && parseStagingBucket(this.options.stagingBucket).uri;
-    // Inputs are staged by the service's storage, in its bucket: the job must mount that same bucket.
-    if (own && stagingBucket.uri !== own) {
-      throw new ValidationError('executionConfig.stagingBucket', `must be the service's staging bucket ${own} (set it on the service, not per execution)`, config.stagingBucket);
-    }
+    settingsForExecution(this.options.settings, config);
   }
 
   async launch(spec: LaunchSpec, signal?: AbortSignal): Promise<{ readonly logUrl: string }> {
-    const settings = this.settingsFor(spec.config);
-    const clients = await abortable(this.clients(), signal);
-    const executionName = await launchExecution({ clients, jobs: this.jobs, lookup: this.lookup }, settings, spec, signal);
+    const settings = settingsForExecution(this.options.settings, spec.config);
+    const executionName = await launchExecution({ api: this.api, jobs: this.jobs, lookup: this.lookup }, settings, spec, signal);
     return { logUrl: consoleUrlOf(executionName) };
   }
 
   async getStatus(executionId: string): Promise<ExecutionStatus | undefined> {
     const execution = await this.lookup.find(executionId);
-    return execution && this.statusOf(execution, executionId);
+    return execution && this.lookup.statusOf(execution);
   }
 
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
@@ -78,7 +76,7 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   }
 
   async cancel(executionId: string): Promise<void> {
-    await cancelExecution(() => this.clients(), this.lookup, executionId);
+    await cancelExecution(this.api, this.lookup, executionId);
   }
 
   logs(executionId: string): AsyncIterable<LogLine> {
@@ -90,8 +88,7 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   }
 
   async list(filter: ListFilter): Promise<readonly ExecutionStatus[]> {
-    const parent = this.locationParent(); // settings first: a ConfigurationError needs no client
-    return listStatuses(await this.clients(), this.lookup, parent, filter);
+    return listStatuses(this.api, this.lookup, filter);
   }
 
   /** Nothing to free: Cloud Run keeps no per-execution resource that only reporting needs. */
@@ -100,50 +97,18 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   async remove(executionId: string): Promise<void> {
     const execution = await this.lookup.find(executionId);
     if (!execution) return; // already removed
-    await removeExecution(await this.clients(), this.jobs, execution, this.logger);
+    await removeExecution(this.api, this.jobs, execution, this.options.logger);
     this.lookup.forget(executionId);
   }
 
   /** Closes the gRPC channels (only if a client was ever created). */
   async close(): Promise<void> {
-    const clients = this.clientsPromise;
-    this.clientsPromise = undefined;
-    if (clients) await closeCloudRunClients(await clients);
-  }
-
-  private clients(): Promise<CloudRunClients> {
-    this.clientsPromise ??= loadCloudRunClients(this.options.clientOptions).catch((error: unknown) => {
-      this.clientsPromise = undefined; // let the next call try again
-      throw error;
-    });
-    return this.clientsPromise;
-  }
-
-  /** Per-execution config first, then the adapter's options, then SMARTJOB_* variables. */
-  private settingsFor(config: ResolvedExecutionConfig): GcpSettings {
-    return resolveGcpSettings('cloudrun', [config, this.options]);
-  }
-
-  /** Where executions launched elsewhere are searched: the adapter's own project and region. */
-  private locationParent(): string {
-    if (!this.location) {
-      const { project, region } = resolveGcpSettings('cloudrun', [this.options]);
-      this.location = `projects/${project}/locations/${region}`;
-    }
-    return this.location;
+    await this.api.close();
   }
 
   private async requireExecution(executionId: string): Promise<RunExecution> {
     const execution = await this.lookup.find(executionId);
     if (!execution) throw new NotFoundError(`execution '${executionId}'`, `execution '${executionId}' was not found on the cloudrun backend`);
     return execution;
-  }
-
-  private async statusOf(execution: RunExecution, executionId: string): Promise<ExecutionStatus | undefined> {
-    try {
-      return await this.lookup.statusOf(execution);
-    } catch (error) {
-      throw translateGaxError(error, `reading the status of execution ${executionId}`);
-    }
   }
 }

@@ -1,5 +1,6 @@
 import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
-import type { RunExecution } from './cloudrun-clients.js';
+import { dateOf } from '../shared/protobuf.js';
+import type { RunExecution } from './cloudrun-api.js';
 import { MAIN_CONTAINER } from './cloudrun-options.js';
 
 /**
@@ -49,14 +50,7 @@ export function readRecord(execution: RunExecution): ExecutionRecord | undefined
     namespace: env.get(RECORD_ENV.namespace) ?? '',
     name: env.get(RECORD_ENV.name) ?? '',
     baseDir: env.get(RECORD_ENV.baseDir) ?? '',
-    created: Number.isNaN(created.getTime()) ? timestampToDate(execution.createTime) ?? new Date(0) : created,
+    created: Number.isNaN(created.getTime()) ? dateOf(execution.createTime) ?? new Date(0) : created,
     timeoutSeconds: Number(env.get(RECORD_ENV.timeoutSeconds) ?? 0),
   };
-}
-
-/** int64 seconds arrive as string (gRPC answers) or Long (operation metadata): Number() handles both. */
-export function timestampToDate(ts: RunExecution['createTime']): Date | undefined {
-  if (!ts || ts.seconds === undefined || ts.seconds === null) return undefined;
-  const ms = Number(ts.seconds) * 1000 + Math.floor(Number(ts.nanos ?? 0) / 1e6);
-  return ms > 0 ? new Date(ms) : undefined;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedExecutionConfig, SidecarContainer } from '../../../domain/execution-config.js';
-import type { GcpSettings } from '../gcp-settings.js';
+import type { GcpSettings } from '../shared/gcp-settings.js';
 
 /** Everything that shapes the Cloud Run Job (its template); two launches with equal definitions share one Job. */
 export interface JobDefinition {

@@ -10,7 +10,8 @@ import { DirectoryMarkers } from './gcs-markers.js';
 import { deleteTree } from './gcs-remove.js';
 import { abortable } from '../../shared/abort.js';
 import { collect, localFileSize } from './gcs-streams.js';
-import { parseGcsUri, parseStagingBucket } from './gcs-uri.js';
+import { parseGcsUri } from './gcs-uri.js';
+import { parseStagingBucket } from '../shared/gcp-settings.js';
 
 const MIB = 1024 * 1024;
 const CHUNK_UNIT = 256 * 1024;
@@ -35,10 +36,10 @@ export class GcsStorageAdapter implements StoragePort {
   private readonly markers = new DirectoryMarkers();
 
   constructor(private readonly options: GcsStorageOptions) {
-    const { bucket, name } = parseStagingBucket(options.stagingBucket);
+    const { bucket, prefix } = parseStagingBucket(options.stagingBucket);
     checkClientOptions(options);
     this.bucketName = bucket;
-    this.prefix = name;
+    this.prefix = prefix;
     this.chunkSize = options.chunkSizeBytes ?? 8 * MIB;
     if (!Number.isInteger(this.chunkSize) || this.chunkSize <= 0 || this.chunkSize % CHUNK_UNIT !== 0) {
       throw new ValidationError('chunkSizeBytes', 'must be a positive multiple of 262144 (256 KiB)', options.chunkSizeBytes);

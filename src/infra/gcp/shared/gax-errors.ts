@@ -5,7 +5,7 @@ import {
   PermissionDeniedError,
   SchedulingError,
   SmartJobError,
-} from '../../domain/errors.js';
+} from '../../../domain/errors.js';
 
 /**
  * gRPC status codes, as numbers: importing them from google-gax would load it (and its protos)

@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
 import { ConfigurationError, ValidationError } from '../../../src/domain/errors.js';
 import { resolveExecutionConfig } from '../../../src/domain/execution-config.js';
 import { CloudRunExecutorAdapter } from '../../../src/infra/gcp/cloudrun/cloudrun-executor.adapter.js';
-import { GCP_ENV } from '../../../src/infra/gcp/gcp-settings.js';
+import type { CloudRunBackendOptions } from '../../../src/infra/gcp/cloudrun/cloudrun-options.js';
+import { GCP_ENV, settingsForExecution } from '../../../src/infra/gcp/shared/gcp-settings.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
 const run = promisify(execFile);
+const COMPLETE = { project: 'my-project', region: 'europe-west1', stagingBucket: 'gs://my-bucket' };
 
 describe('Cloud Run settings', { timeout: 180_000 }, () => {
   const saved: Record<string, string | undefined> = {};
@@ -26,33 +29,42 @@ describe('Cloud Run settings', { timeout: 180_000 }, () => {
   });
 
   const config = resolveExecutionConfig({});
-  const adapter = (options = {}) => new CloudRunExecutorAdapter({ logger: new RecordingLogger(), ...options });
+  const adapter = (options: CloudRunBackendOptions = COMPLETE) => new CloudRunExecutorAdapter({ ...resolveGcpOptions('cloudrun', options), logger: new RecordingLogger() });
   const isConfigError = (setting: string, variable: string) => (error: unknown) =>
     error instanceof ConfigurationError && error.setting === setting && error.message.includes(variable) && error.message.includes(`\`${setting}\``);
 
-  it('names the missing setting and its environment variable', async () => {
-    await assert.rejects(adapter().preflight('img', config), isConfigError('project', 'SMARTJOB_PROJECT'));
-    await assert.rejects(adapter({ project: 'my-project' }).preflight('img', config), isConfigError('region', 'SMARTJOB_REGION'));
-    await assert.rejects(
-      adapter({ project: 'my-project', region: 'europe-west1' }).preflight('img', config),
-      isConfigError('stagingBucket', 'SMARTJOB_STAGING_BUCKET'),
-    );
-    await assert.rejects(
-      adapter({ project: 'my-project', region: 'europe-west1', stagingBucket: 'my-bucket' }).preflight('img', config),
+  it('names the missing setting and its environment variable', () => {
+    assert.throws(() => resolveGcpOptions('cloudrun', {}), isConfigError('project', 'SMARTJOB_PROJECT'));
+    assert.throws(() => resolveGcpOptions('cloudrun', { project: 'my-project' }), isConfigError('region', 'SMARTJOB_REGION'));
+    assert.throws(() => resolveGcpOptions('cloudrun', { project: 'my-project', region: 'europe-west1' }), isConfigError('stagingBucket', 'SMARTJOB_STAGING_BUCKET'));
+    assert.throws(
+      () => resolveGcpOptions('cloudrun', { ...COMPLETE, stagingBucket: 'my-bucket' }),
       (error) => error instanceof ConfigurationError && error.setting === 'stagingBucket' && /gs:\/\/bucket\[\/prefix\], got 'my-bucket'/.test(error.message),
     );
-    await assert.rejects(adapter().getStatus('0123456789abcdef'), isConfigError('project', 'SMARTJOB_PROJECT'));
-    await assert.rejects(adapter().list({}), isConfigError('project', 'SMARTJOB_PROJECT'));
   });
 
-  it('takes settings from the SMARTJOB_* variables, and from a per-execution config first', async () => {
+  it('takes settings from the SMARTJOB_* variables, the options first, and a per-execution config over both', () => {
     process.env.SMARTJOB_PROJECT = 'env-project';
     process.env.SMARTJOB_REGION = 'europe-west1';
-    process.env.SMARTJOB_STAGING_BUCKET = 'gs://env-bucket/prefix';
-    await adapter().preflight('img', config);
+    process.env.SMARTJOB_STAGING_BUCKET = 'gs://env-bucket/prefix/';
+    const { settings } = resolveGcpOptions('cloudrun', {});
+    assert.deepEqual(settings, { project: 'env-project', region: 'europe-west1', stagingBucket: { bucket: 'env-bucket', prefix: 'prefix', uri: 'gs://env-bucket/prefix' }, serviceAccount: undefined });
+    assert.equal(resolveGcpOptions('cloudrun', { project: 'own-project' }).settings.project, 'own-project');
+    const perExecution = settingsForExecution(settings, resolveExecutionConfig({ region: 'us-central1', serviceAccount: 'a@b.iam' }));
+    assert.deepEqual([perExecution.project, perExecution.region, perExecution.serviceAccount], ['env-project', 'us-central1', 'a@b.iam']);
     delete process.env.SMARTJOB_REGION;
-    await assert.rejects(adapter().preflight('img', config), isConfigError('region', 'SMARTJOB_REGION'));
-    await adapter().preflight('img', resolveExecutionConfig({ region: 'us-central1' }));
+    assert.throws(() => resolveGcpOptions('cloudrun', {}), isConfigError('region', 'SMARTJOB_REGION'));
+  });
+
+  it('resolves the settings once: the environment changing later does not change a built adapter', async () => {
+    process.env.SMARTJOB_PROJECT = 'env-project';
+    process.env.SMARTJOB_REGION = 'europe-west1';
+    process.env.SMARTJOB_STAGING_BUCKET = 'gs://env-bucket';
+    const built = adapter({});
+    for (const name of Object.values(GCP_ENV)) delete process.env[name];
+    await built.preflight('img', config);
+    await assert.rejects(built.preflight('img', resolveExecutionConfig({ stagingBucket: 'gs://other-bucket' })), (e) =>
+      e instanceof ValidationError && e.field === 'executionConfig.stagingBucket' && e.message.includes('gs://env-bucket'));
   });
 
   it('says which settings Cloud Run ignores and where the staging area is mounted', () => {
@@ -63,16 +75,18 @@ describe('Cloud Run settings', { timeout: 180_000 }, () => {
   });
 
   it('refuses a bad polling option at once', () => {
-    assert.throws(() => adapter({ pollIntervalMs: 0 }), (error) => error instanceof ValidationError && error.field === 'pollIntervalMs');
+    assert.throws(() => resolveGcpOptions('cloudrun', { ...COMPLETE, pollIntervalMs: 0 }), (error) => error instanceof ValidationError && error.field === 'pollIntervalMs');
   });
 
   it('loads no Google module until a Cloud Run call is made', async () => {
     const script = `
       import { createRequire } from 'node:module';
       const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((p) => /@google-cloud|google-gax/.test(p)).length;
+      const { resolveGcpOptions } = await import('./src/infra/gcp/shared/gcp-options.ts');
       const { CloudRunExecutorAdapter } = await import('./src/infra/gcp/cloudrun/cloudrun-executor.adapter.ts');
       const { resolveExecutionConfig } = await import('./src/domain/execution-config.ts');
-      const adapter = new CloudRunExecutorAdapter({ project: 'my-project', region: 'europe-west1', stagingBucket: 'gs://bucket' });
+      const options = resolveGcpOptions('cloudrun', { project: 'my-project', region: 'europe-west1', stagingBucket: 'gs://bucket' });
+      const adapter = new CloudRunExecutorAdapter({ ...options, logger: console });
       await adapter.preflight('img', resolveExecutionConfig({}));
       const before = loaded();
       await import('@google-cloud/run');

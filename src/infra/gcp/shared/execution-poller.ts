@@ -1,17 +1,17 @@
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
-import { translateGaxError } from '../gax-errors.js';
-import { pollLocation, type Awaited, type PollDeps, type PollOutcome } from './poll-location.js';
+import type { PollingSettings } from './gcp-options.js';
+import { outcomeOfPollError, type Awaited, type PollLocation, type PollOutcome } from './poll-location.js';
 
-export interface PollSettings {
-  readonly pollIntervalMs: number;
-  readonly maxPollBackoffMs: number;
+export interface PollerSettings extends PollingSettings {
   readonly logger: LoggerPort;
 }
 
-export interface PollerDeps extends PollDeps {
-  /** Where executions known only by their smartjob id are searched. May throw a ConfigurationError. */
-  readonly locationParent: () => string;
+export interface PollerDeps {
+  /** The backend's one poll of a location's awaited executions. */
+  readonly pollLocation: PollLocation;
+  /** Where an awaited execution lives (the location its name says, else the service's) and its name when known. */
+  readonly whereIs: (executionId: string) => Awaited & { readonly location: string };
 }
 
 interface Waiter {
@@ -20,11 +20,11 @@ interface Waiter {
 }
 
 /**
- * The one poller behind every wait of an adapter: each tick lists the executions of each location that
- * holds an awaited one (one paged ListExecutions, not one GetExecution per execution) and settles the waits
- * of those that ended. No total budget: an execution may run for hours (Cloud Run allows 7 days). A
- * transient error (429, 503, deadline) means "still running": the next tick comes later, the interval
- * doubling up to `maxPollBackoffMs`. It runs only while a wait is pending; no timer outlives the last one.
+ * The one poller behind every wait of a GCP adapter (Cloud Run, Batch, Vertex): each tick polls each location
+ * that holds an awaited execution once, through the backend's `pollLocation` (one paged list call, not one
+ * read per execution), and settles the waits of those that ended. No total budget: an execution may run for
+ * hours or days. A transient error (429, 503, deadline) means "still running": the next tick comes later, the
+ * interval doubling up to `maxPollBackoffMs`. It runs only while a wait is pending; no timer outlives the last one.
  */
 export class ExecutionPoller {
   private readonly waiters = new Map<string, Set<Waiter>>();
@@ -32,7 +32,7 @@ export class ExecutionPoller {
   private ticking = false;
   private interval: number;
 
-  constructor(private readonly deps: PollerDeps, private readonly settings: PollSettings) {
+  constructor(private readonly deps: PollerDeps, private readonly settings: PollerSettings) {
     this.interval = settings.pollIntervalMs;
   }
 
@@ -99,8 +99,10 @@ export class ExecutionPoller {
   private async tick(): Promise<Map<number | undefined, string[]>> {
     const transient = new Map<number | undefined, string[]>();
     const stillAwaited = (executionId: string) => this.waiters.has(executionId);
-    const polls = [...this.byLocation()].map(async ([location, awaited]) => {
-      for (const [executionId, outcome] of await pollLocation(this.deps, location, awaited, stillAwaited)) {
+    const locations = this.byLocation();
+    this.settings.logger.debug(`polling ${describe([...this.waiters.keys()])} in ${locations.size} location(s)`);
+    const polls = [...locations].map(async ([location, awaited]) => {
+      for (const [executionId, outcome] of await this.deps.pollLocation(location, awaited, stillAwaited)) {
         if (outcome.kind === 'transient') pushTo(transient, outcome.code, executionId);
         else this.settle(executionId, outcome);
       }
@@ -113,15 +115,12 @@ export class ExecutionPoller {
   private byLocation(): Map<string, Awaited[]> {
     const groups = new Map<string, Awaited[]>();
     for (const executionId of [...this.waiters.keys()]) {
-      const name = this.deps.lookup.knownName(executionId);
-      let location: string;
       try {
-        location = name ? name.split('/').slice(0, 4).join('/') : this.deps.locationParent();
+        const { location, name } = this.deps.whereIs(executionId);
+        pushTo(groups, location, { executionId, name });
       } catch (error) {
-        this.settle(executionId, { kind: 'failed', error: translateGaxError(error, `waiting for execution ${executionId}`) });
-        continue;
+        this.settle(executionId, outcomeOfPollError(error, executionId));
       }
-      pushTo(groups, location, { executionId, name });
     }
     return groups;
   }

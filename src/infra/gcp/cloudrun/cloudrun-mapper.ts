@@ -1,0 +1,161 @@
+import type { ExecutionState } from '../../../domain/execution.js';
+import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
+import type { ExecutionStatus } from '../../../domain/result.js';
+import { CONSOLE_BASE } from '../shared/gcp-options.js';
+import type { StagingBucket } from '../shared/gcp-settings.js';
+import { dateOf, enumIs, wholeSecondsDuration } from '../shared/protobuf.js';
+import type { RunCondition, RunContainer, RunExecution, RunJob, RunJobRequest, RunTask, RunTaskTemplate } from './cloudrun-api.js';
+import { MAIN_CONTAINER, SHARED_MOUNT, STAGING_MOUNT } from './cloudrun-options.js';
+import { readRecord, recordEnv } from './execution-record.js';
+import type { JobDefinition } from './job-definition.js';
+
+/**
+ * Cloud Run's messages, pure: a job definition → its Job, a launch → its RunJob request, an Execution → its
+ * status. No client, no I/O: unit-tested on their own (test/unit/cloudrun/).
+ */
+
+export const LABELS = {
+  smartjob: 'smartjob',
+  namespace: 'smartjob-namespace',
+  name: 'smartjob-name',
+} as const;
+
+/** The `Completed` condition message Cloud Run sets when a task hit its timeout. */
+export const TIMEOUT_REACHED = 'The configured timeout was reached.';
+
+const STAGING_VOLUME = 'staging';
+const SHARED_VOLUME = 'shared';
+
+/** Labels of the Job and of its executions: ours cannot be overridden by the user's; values lowercase. */
+export function jobLabels(definition: JobDefinition): Record<string, string> {
+  const user = Object.fromEntries(Object.entries(definition.labels).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
+  return { ...user, [LABELS.smartjob]: 'true', [LABELS.namespace]: definition.namespace, [LABELS.name]: definition.name };
+}
+
+/**
+ * The Cloud Run Job of a definition: one task, the staging bucket mounted at /staging, explicit task retries
+ * (unset means 3 on Cloud Run), and sidecars sharing an in-memory volume with the job. Args, env and the
+ * timeout of each run come from RunJob overrides.
+ */
+export function buildJob(definition: JobDefinition, stagingBucket: StagingBucket, initialTimeoutSeconds: number): RunJob {
+  const labels = jobLabels(definition);
+  const hasSidecars = definition.sidecars.length > 0;
+  const mounts = [{ name: STAGING_VOLUME, mountPath: STAGING_MOUNT }, ...(hasSidecars ? [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT }] : [])];
+  const main: RunContainer = { name: MAIN_CONTAINER, image: definition.image, volumeMounts: mounts, resources: resourcesOf(definition) };
+  const sidecars: RunContainer[] = definition.sidecars.map((s) => ({
+    name: s.name,
+    image: s.dockerImage,
+    args: [...(s.args ?? [])],
+    env: Object.entries(s.env ?? {}).map(([name, value]) => ({ name, value })),
+    volumeMounts: mounts,
+  }));
+  const template: RunTaskTemplate = {
+    containers: [main, ...sidecars],
+    volumes: [
+      { name: STAGING_VOLUME, gcs: { bucket: stagingBucket.bucket, readOnly: false, mountOptions: stagingBucket.prefix ? [`only-dir=${stagingBucket.prefix}`] : [] } },
+      ...(hasSidecars ? [{ name: SHARED_VOLUME, emptyDir: { medium: 'MEMORY' as const } }] : []),
+    ],
+    maxRetries: definition.maxRetries,
+    timeout: wholeSecondsDuration(initialTimeoutSeconds),
+    serviceAccount: definition.serviceAccount,
+    vpcAccess: vpcAccessOf(definition),
+  };
+  return { labels, client: 'smartjob', template: { labels, taskCount: 1, parallelism: 1, template } };
+}
+
+/** RunJob with this execution's args, env (plus the smartjob record), one task and its timeout. */
+export function runJobRequest(jobName: string, spec: LaunchSpec): RunJobRequest {
+  const env = { ...spec.env, ...recordEnv(spec) };
+  return {
+    name: jobName,
+    overrides: {
+      // Empty args keep the image's own command: the template sets none.
+      containerOverrides: [{ name: MAIN_CONTAINER, args: [...spec.args], env: Object.entries(env).map(([name, value]) => ({ name, value })) }],
+      taskCount: 1,
+      timeout: wholeSecondsDuration(spec.timeoutSeconds),
+    },
+  };
+}
+
+function resourcesOf(definition: JobDefinition): RunContainer['resources'] {
+  const limits: Record<string, string> = {};
+  if (definition.cpu !== undefined) limits.cpu = String(definition.cpu);
+  if (definition.memoryGb !== undefined) limits.memory = `${Math.ceil(definition.memoryGb * 1024)}Mi`;
+  return Object.keys(limits).length > 0 ? { limits } : undefined;
+}
+
+/** Direct VPC egress through the given network/subnetwork (Cloud Run looks up the one not given). */
+function vpcAccessOf(definition: JobDefinition): RunTaskTemplate['vpcAccess'] {
+  if (!definition.vpcNetwork && !definition.vpcSubnetwork) return undefined;
+  return { networkInterfaces: [{ network: definition.vpcNetwork, subnetwork: definition.vpcSubnetwork }], egress: 'PRIVATE_RANGES_ONLY' };
+}
+
+function completedCondition(execution: RunExecution): RunCondition | undefined {
+  return (execution.conditions ?? []).find((c) => c.type === 'Completed');
+}
+
+export function stateOf(execution: RunExecution): ExecutionState {
+  const completed = completedCondition(execution);
+  const cancelled = enumIs(completed?.executionReason, 'CANCELLED', 3) || Number(execution.cancelledCount ?? 0) > 0;
+  const terminal = enumIs(completed?.state, 'CONDITION_SUCCEEDED', 4) || enumIs(completed?.state, 'CONDITION_FAILED', 3);
+  if (!execution.completionTime && !terminal) return execution.startTime || Number(execution.runningCount ?? 0) > 0 ? 'RUNNING' : 'PENDING';
+  if (cancelled) return 'CANCELLED';
+  const taskCount = Number(execution.taskCount ?? 1) || 1;
+  if (enumIs(completed?.state, 'CONDITION_SUCCEEDED', 4) || Number(execution.succeededCount ?? 0) >= taskCount) return 'SUCCEEDED';
+  if ((completed?.message ?? '').includes(TIMEOUT_REACHED)) return 'TIMED_OUT';
+  return 'FAILED';
+}
+
+/** The exit code of a task's last attempt; 0 on a failed task means none was recorded (e.g. the container never started). */
+export function exitCodeOf(task: RunTask | undefined): number | undefined {
+  const result = task?.lastAttemptResult;
+  return result && result.exitCode ? Number(result.exitCode) : undefined;
+}
+
+/** `projects/p/locations/r/jobs/j/executions/e` → its parts. */
+export function parseExecutionName(name: string): { project: string; region: string; job: string; execution: string } {
+  const parts = name.split('/');
+  return { project: parts[1] ?? '', region: parts[3] ?? '', job: parts[5] ?? '', execution: parts[7] ?? '' };
+}
+
+/** The execution's page in the Cloud Console (its tasks and their logs). */
+export function consoleUrlOf(executionName: string): string {
+  const { project, region, execution } = parseExecutionName(executionName);
+  return `${CONSOLE_BASE}/run/jobs/executions/details/${region}/${execution}/tasks?project=${project}`;
+}
+
+/** Undefined when the execution carries no smartjob record (not launched by smartjob). */
+export function statusOf(execution: RunExecution, exitCode: number | undefined): ExecutionStatus | undefined {
+  const record = readRecord(execution);
+  if (!record) return undefined;
+  const state = stateOf(execution);
+  const final = state !== 'PENDING' && state !== 'RUNNING';
+  return {
+    executionId: record.executionId,
+    jobName: record.name,
+    jobNamespace: record.namespace,
+    state,
+    created: record.created,
+    started: dateOf(execution.startTime),
+    stopped: final ? (dateOf(execution.completionTime) ?? dateOf(execution.updateTime) ?? new Date()) : undefined,
+    exitCode: state === 'SUCCEEDED' ? 0 : exitCode,
+    message: messageOf(execution, state, record.timeoutSeconds),
+    logUrl: consoleUrlOf(execution.name ?? ''),
+    baseDir: record.baseDir,
+    timeoutSeconds: record.timeoutSeconds,
+  };
+}
+
+function messageOf(execution: RunExecution, state: ExecutionState, timeoutSeconds: number): string | undefined {
+  const detail = completedCondition(execution)?.message || undefined;
+  switch (state) {
+    case 'TIMED_OUT':
+      return `timeout of ${timeoutSeconds}s reached (${detail ?? TIMEOUT_REACHED})`;
+    case 'FAILED':
+      return detail ?? 'the execution failed';
+    case 'CANCELLED':
+      return detail ?? 'the execution was cancelled';
+    default:
+      return undefined;
+  }
+}

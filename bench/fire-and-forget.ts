@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecutorService } from '../src/index.js';
+import { RECORD_KEYS } from '../src/infra/shared/execution-record.js';
 import type { ApiCall, ApiCounter } from './lib/api-counter.js';
 import { BUSYBOX, type BenchContext } from './lib/context.js';
 import { withRssSampling } from './lib/rss.js';
@@ -46,7 +47,7 @@ export async function benchForget(ctx: BenchContext, counter: ApiCounter, count 
   const c0 = performance.now();
   const { removed } = await service.cleanup({ namespace: ctx.namespace });
   const cleanupMs = performance.now() - c0;
-  const left = await ctx.docker.listContainers({ all: true, filters: { label: [`smartjob.namespace=${ctx.namespace}`] } });
+  const left = await ctx.docker.listContainers({ all: true, filters: { label: [`${RECORD_KEYS.namespace}=${ctx.namespace}`] } });
   const times = detailTimes.map((d) => d.ms);
   return {
     scheduled: count,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { getExecutorService, type ExecutorService, type LoggerPort } from '../../src/index.js';
+import { RECORD_KEYS } from '../../src/infra/shared/execution-record.js';
 
 export const BUSYBOX = 'smartjob-test/busybox:local';
 /** Raw-dockerode containers carry this label (value: the run's namespace) so cleanup finds them too. */
@@ -53,7 +54,7 @@ export async function createContext(signal: AbortSignal = new AbortController().
  * sweeps twice: after an interrupt, a create already sent may land on the daemon after the first sweep.
  */
 export async function destroyContext(ctx: BenchContext): Promise<{ containersRemoved: number; failures: string[] }> {
-  const filters = [{ label: [`smartjob.namespace=${ctx.namespace}`] }, { label: [`${RAW_LABEL}=${ctx.namespace}`] }];
+  const filters = [{ label: [`${RECORD_KEYS.namespace}=${ctx.namespace}`] }, { label: [`${RAW_LABEL}=${ctx.namespace}`] }];
   let containersRemoved = 0;
   const failures: string[] = [];
   for (const sweep of [0, 1]) {

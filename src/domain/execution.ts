@@ -29,9 +29,15 @@ export function newExecutionId(): string {
 }
 
 export function createExecution(job: ResolvedJob, config: ResolvedExecutionConfig, id: string, created: Date): Execution {
-  const iso = created.toISOString(); // UTC, so every host lays out the same tree
-  const day = iso.slice(0, 10);
-  const hhmm = iso.slice(11, 13) + iso.slice(14, 16);
-  const baseDir = `${job.namespace}-${job.name}/${day}/${hhmm}/${id}`;
+  const baseDir = baseDirOf({ namespace: job.namespace, name: job.name, id, created });
   return { id, job, config, created, baseDir, inputDir: `${baseDir}/input`, outputDir: `${baseDir}/output` };
+}
+
+/**
+ * `<namespace>-<name>/<YYYY-MM-DD>/<HHMM>/<id>`, relative to the staging root: derived from what every backend
+ * records, so it needs no record of its own. UTC, so every host lays out the same tree.
+ */
+export function baseDirOf(execution: { readonly namespace: string; readonly name: string; readonly id: string; readonly created: Date }): string {
+  const iso = execution.created.toISOString();
+  return `${execution.namespace}-${execution.name}/${iso.slice(0, 10)}/${iso.slice(11, 13)}${iso.slice(14, 16)}/${execution.id}`;
 }

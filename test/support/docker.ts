@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { RECORD_KEYS } from '../../src/infra/shared/execution-record.js';
 
 export const BUSYBOX_IMAGE = 'smartjob-test/busybox:local';
 export const NODE_IMAGE = 'smartjob-test/node:local';
@@ -28,5 +29,5 @@ export async function requireDocker(): Promise<Docker> {
 
 /** Containers carrying the smartjob label of this test process's namespace. */
 export async function containersOf(docker: Docker, namespace = TEST_NAMESPACE) {
-  return docker.listContainers({ all: true, filters: { label: [`smartjob=true`, `smartjob.namespace=${namespace}`] } });
+  return docker.listContainers({ all: true, filters: { label: [`${RECORD_KEYS.managed}=true`, `${RECORD_KEYS.namespace}=${namespace}`] } });
 }

@@ -5,9 +5,9 @@ import { isFinal } from '../../domain/execution.js';
 import type { ResolvedExecutionConfig } from '../../domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, LogOptions, WaitOptions } from '../../domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../domain/result.js';
+import { RECORD_KEYS } from '../shared/execution-record.js';
 import { statusCodeOf, tolerating, translateDockerError } from './docker-errors.js';
 import { ensureImage } from './docker-image.js';
-import { LABEL } from './docker-labels.js';
 import { demuxLines } from './docker-logs.js';
 import { STAGING_MOUNT, type DockerExecutorSettings } from './docker-options.js';
 import { containerSpec } from './docker-container-spec.js';
@@ -119,9 +119,9 @@ export class DockerExecutorAdapter implements ExecutorPort {
   }
 
   async list(filter: ListFilter): Promise<readonly ExecutionStatus[]> {
-    const labels = [`${LABEL.managed}=true`];
-    if (filter.namespace) labels.push(`${LABEL.namespace}=${filter.namespace}`);
-    if (filter.name) labels.push(`${LABEL.name}=${filter.name}`);
+    const labels = [`${RECORD_KEYS.managed}=true`];
+    if (filter.namespace) labels.push(`${RECORD_KEYS.namespace}=${filter.namespace}`);
+    if (filter.name) labels.push(`${RECORD_KEYS.name}=${filter.name}`);
     const summaries = await this.docker.listContainers({ all: true, filters: { label: labels } }).catch((error: unknown) => {
       throw translateDockerError(error, 'listing containers');
     });
@@ -174,7 +174,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
     }
     let summaries: Docker.ContainerInfo[];
     try {
-      summaries = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.executionId}=${executionId}`] } });
+      summaries = await this.docker.listContainers({ all: true, filters: { label: [`${RECORD_KEYS.executionId}=${executionId}`] } });
     } catch (error) {
       throw translateDockerError(error, `looking up execution ${executionId}`);
     }

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { ExecutionState } from '../../domain/execution.js';
 import type { ExecutionStatus } from '../../domain/result.js';
-import { recordFromLabels } from './docker-labels.js';
+import { parseRecord, RECORD_KEYS } from '../shared/execution-record.js';
 
 /**
  * Why a container was stopped by the SDK, recorded by renaming it (labels are immutable), so any
@@ -18,11 +18,11 @@ export function stopReasonOf(containerName: string): StopReason | undefined {
 
 /** The command a person can paste to see the logs. */
 export function logCommand(executionId: string): string {
-  return `docker logs $(docker ps -aq --filter label=smartjob.execution-id=${executionId})`;
+  return `docker logs $(docker ps -aq --filter label=${RECORD_KEYS.executionId}=${executionId})`;
 }
 
 export function statusFromInspect(info: Docker.ContainerInspectInfo): ExecutionStatus | undefined {
-  const record = recordFromLabels(info.Config.Labels);
+  const record = parseRecord(info.Config.Labels);
   if (!record) return undefined;
   const { state, exitCode, message } = stateOf(info, record.timeoutSeconds);
   const started = dockerDate(info.State.StartedAt);

@@ -5,6 +5,7 @@ import { createBackoffSettings, grpc } from 'google-gax';
 import { BackendUnavailableError, PermissionDeniedError, SchedulingError, isRetryable } from '../../../src/domain/errors.js';
 import type { LaunchSpec } from '../../../src/domain/ports/executor.port.js';
 import { launchWithRetry } from '../../../src/domain/services/launch.js';
+import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { useCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
 
 describe('CloudRunExecutorAdapter under faults', { timeout: 180_000 }, () => {
@@ -14,7 +15,7 @@ describe('CloudRunExecutorAdapter under faults', { timeout: 180_000 }, () => {
   const launchRetrying = (spec: LaunchSpec) =>
     launchWithRetry(h.adapter, spec, h.logger, { maxAttempts: 5, attemptTimeoutSeconds: 30, signal: undefined, minBackoffMs: 10 });
   const executionsOf = (spec: LaunchSpec) => [...h.fake.state.executions.values()].filter((r) =>
-    r.execution.template?.containers?.[0]?.env?.some((e) => e.name === 'SMARTJOB_EXECUTION_ID' && e.value === spec.executionId));
+    r.execution.template?.containers?.[0]?.env?.some((e) => e.name === RECORD_KEYS.executionId && e.value === spec.executionId));
 
   it('turns UNAVAILABLE and RESOURCE_EXHAUSTED on RunJob into retryable errors', async () => {
     const spec = await h.plan(shellJob('unavailable-once', 'exit 0'));
@@ -71,7 +72,7 @@ describe('CloudRunExecutorAdapter under faults', { timeout: 180_000 }, () => {
     const jobs = new JobsClient(h.clientOptions);
     try {
       await h.adapter.launch(spec); // creates the job
-      const job = [...h.fake.state.jobs.values()].find((j) => j.labels?.['smartjob-name'] === 'outlives-lro-budget');
+      const job = [...h.fake.state.jobs.values()].find((j) => j.labels?.[RECORD_KEYS.name] === 'outlives-lro-budget');
       assert.ok(job?.name);
       const overrides = { containerOverrides: [{ name: 'job', args: ['sleep', '2'] }] };
       const [operation] = await jobs.runJob({ name: job.name, overrides }, { longrunning: createBackoffSettings(100, 1, 100, null, null, null, 500) });

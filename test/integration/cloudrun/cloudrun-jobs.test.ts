@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { grpc } from 'google-gax';
+import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { useCloudRun, shellJob, type CloudRunHarness } from './cloudrun-harness.js';
 
 describe('Cloud Run Jobs: one per job definition, reused', { timeout: 180_000 }, () => {
   let h: CloudRunHarness;
   useCloudRun((started) => (h = started));
 
-  const jobsNamed = (name: string) => [...h.fake.state.jobs.values()].filter((j) => j.labels?.['smartjob-name'] === name);
+  const jobsNamed = (name: string) => [...h.fake.state.jobs.values()].filter((j) => j.labels?.[RECORD_KEYS.name] === name);
 
   it('reuses the job of an unchanged definition and creates another when the image changes', async () => {
     const creates = h.fake.callCount('CreateJob');
@@ -69,7 +70,7 @@ describe('Cloud Run Jobs: one per job definition, reused', { timeout: 180_000 },
     await h.adapter.launch(spec);
     const [job] = jobsNamed('templated');
     assert.ok(job);
-    const labels = { team: 'data', smartjob: 'true', 'smartjob-namespace': spec.jobNamespace, 'smartjob-name': 'templated' };
+    const labels = { team: 'data', smartjob: 'true', smartjob_namespace: spec.jobNamespace, smartjob_name: 'templated' };
     assert.deepEqual(job.labels, labels);
     assert.deepEqual(job.template?.labels, labels);
     const task = job.template?.template;

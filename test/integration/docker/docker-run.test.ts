@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ImageUnavailableError } from '../../../src/domain/errors.js';
+import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { containersOf } from '../../support/docker.js';
 import { dockerFixture, filesUnder, job, type DockerFixture } from './fixture.js';
 
@@ -56,7 +57,7 @@ describe('Docker backend: run', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const running = await fx.docker.listContainers({ filters: { label: [`smartjob.namespace=${job('x', '').namespace}`], status: ['running'] } });
+        const running = await fx.docker.listContainers({ filters: { label: [`${RECORD_KEYS.namespace}=${job('x', '').namespace}`], status: ['running'] } });
         peak = Math.max(peak, running.length);
         await new Promise((r) => setTimeout(r, 25));
       }

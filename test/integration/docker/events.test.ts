@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ExecutionEvent } from '../../../src/domain/services/execution-events.js';
+import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { dockerFixture, job, type DockerFixture } from './fixture.js';
 
 describe('Docker backend: events', () => {
@@ -16,7 +17,7 @@ describe('Docker backend: events', () => {
     offs.push(service.on('started', (e) => {
       // Asked of the engine when the event fires: the job sleeps 1 s, so its container must still be running.
       containerRunningAtStart.push(
-        fx.docker.listContainers({ filters: { label: [`smartjob.execution-id=${e.executionId}`], status: ['running'] } }).then((l) => l.length === 1),
+        fx.docker.listContainers({ filters: { label: [`${RECORD_KEYS.executionId}=${e.executionId}`], status: ['running'] } }).then((l) => l.length === 1),
       );
     }));
     offs.push(service.on('finished', () => {

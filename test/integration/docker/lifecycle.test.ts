@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { NotFoundError } from '../../../src/domain/errors.js';
 import type { SchedulingDetails } from '../../../src/domain/result.js';
+import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { inChild as runInChild } from '../../support/child.js';
 import { TEST_NAMESPACE } from '../../support/docker.js';
 import { dockerFixture, job, type DockerFixture } from './fixture.js';
@@ -44,7 +45,7 @@ describe('Docker backend: lifecycle by execution id', () => {
     await inChild('cancel', details.executionId);
     const status = await fx.service.getStatus(details.executionId);
     assert.equal(status.state, 'CANCELLED');
-    const [container] = await fx.docker.listContainers({ all: true, filters: { label: [`smartjob.execution-id=${details.executionId}`] } });
+    const [container] = await fx.docker.listContainers({ all: true, filters: { label: [`${RECORD_KEYS.executionId}=${details.executionId}`] } });
     assert.equal(container?.State, 'exited');
     await fx.service.cancel(details.executionId); // idempotent
     assert.equal((await fx.service.attach(details.executionId)).state, 'CANCELLED');

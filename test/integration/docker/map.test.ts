@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ValidationError } from '../../../src/domain/errors.js';
 import type { MapItem, MapOutcome } from '../../../src/domain/services/map-runs.js';
+import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { containersOf, TEST_NAMESPACE } from '../../support/docker.js';
 import { dockerFixture, job, type DockerFixture } from './fixture.js';
 
@@ -12,7 +13,7 @@ async function peakRunning<T>(fx: DockerFixture, work: () => Promise<T>): Promis
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const running = await fx.docker.listContainers({ filters: { label: [`smartjob.namespace=${TEST_NAMESPACE}`], status: ['running'] } });
+      const running = await fx.docker.listContainers({ filters: { label: [`${RECORD_KEYS.namespace}=${TEST_NAMESPACE}`], status: ['running'] } });
       peak = Math.max(peak, running.length);
       samples += 1;
       await new Promise((r) => setTimeout(r, 20));

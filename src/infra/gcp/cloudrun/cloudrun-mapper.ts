@@ -3,22 +3,16 @@ import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import { CONSOLE_BASE } from '../shared/gcp-options.js';
 import type { StagingBucket } from '../shared/gcp-settings.js';
+import { parseRecord, RECORD_KEYS, recordOf, type ExecutionRecord } from '../../shared/execution-record.js';
 import { dateOf, enumIs, wholeSecondsDuration } from '../shared/protobuf.js';
 import type { RunCondition, RunContainer, RunExecution, RunJob, RunJobRequest, RunTask, RunTaskTemplate } from './cloudrun-api.js';
 import { MAIN_CONTAINER, SHARED_MOUNT, STAGING_MOUNT } from './cloudrun-options.js';
-import { readRecord, recordEnv } from './execution-record.js';
 import type { JobDefinition } from './job-definition.js';
 
 /**
  * Cloud Run's messages, pure: a job definition → its Job, a launch → its RunJob request, an Execution → its
  * status. No client, no I/O: unit-tested on their own (test/unit/cloudrun/).
  */
-
-export const LABELS = {
-  smartjob: 'smartjob',
-  namespace: 'smartjob-namespace',
-  name: 'smartjob-name',
-} as const;
 
 /** The `Completed` condition message Cloud Run sets when a task hit its timeout. */
 export const TIMEOUT_REACHED = 'The configured timeout was reached.';
@@ -29,7 +23,7 @@ const SHARED_VOLUME = 'shared';
 /** Labels of the Job and of its executions: ours cannot be overridden by the user's; values lowercase. */
 export function jobLabels(definition: JobDefinition): Record<string, string> {
   const user = Object.fromEntries(Object.entries(definition.labels).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]));
-  return { ...user, [LABELS.smartjob]: 'true', [LABELS.namespace]: definition.namespace, [LABELS.name]: definition.name };
+  return { ...user, [RECORD_KEYS.managed]: 'true', [RECORD_KEYS.namespace]: definition.namespace, [RECORD_KEYS.name]: definition.name };
 }
 
 /**
@@ -63,9 +57,12 @@ export function buildJob(definition: JobDefinition, stagingBucket: StagingBucket
   return { labels, client: 'smartjob', template: { labels, taskCount: 1, parallelism: 1, template } };
 }
 
-/** RunJob with this execution's args, env (plus the smartjob record), one task and its timeout. */
+/**
+ * RunJob with this execution's args, env, one task and its timeout. The execution record goes into the env:
+ * Cloud Run copies overrides into the Execution's task template, and RunJob overrides cannot set labels.
+ */
 export function runJobRequest(jobName: string, spec: LaunchSpec): RunJobRequest {
-  const env = { ...spec.env, ...recordEnv(spec) };
+  const env = { ...spec.env, ...recordOf(spec) };
   return {
     name: jobName,
     overrides: {
@@ -124,25 +121,27 @@ export function consoleUrlOf(executionName: string): string {
   return `${CONSOLE_BASE}/run/jobs/executions/details/${region}/${execution}/tasks?project=${project}`;
 }
 
+/** The smartjob record in the env of the execution's main container; undefined when smartjob did not launch it. */
+export function recordOfExecution(execution: RunExecution): ExecutionRecord | undefined {
+  const containers = execution.template?.containers ?? [];
+  const main = containers.find((c) => c.name === MAIN_CONTAINER) ?? containers[0];
+  return parseRecord(Object.fromEntries((main?.env ?? []).map((e) => [e.name ?? '', e.value ?? ''])));
+}
+
 /** Undefined when the execution carries no smartjob record (not launched by smartjob). */
 export function statusOf(execution: RunExecution, exitCode: number | undefined): ExecutionStatus | undefined {
-  const record = readRecord(execution);
+  const record = recordOfExecution(execution);
   if (!record) return undefined;
   const state = stateOf(execution);
   const final = state !== 'PENDING' && state !== 'RUNNING';
   return {
-    executionId: record.executionId,
-    jobName: record.name,
-    jobNamespace: record.namespace,
+    ...record,
     state,
-    created: record.created,
     started: dateOf(execution.startTime),
     stopped: final ? (dateOf(execution.completionTime) ?? dateOf(execution.updateTime) ?? new Date()) : undefined,
     exitCode: state === 'SUCCEEDED' ? 0 : exitCode,
     message: messageOf(execution, state, record.timeoutSeconds),
     logUrl: consoleUrlOf(execution.name ?? ''),
-    baseDir: record.baseDir,
-    timeoutSeconds: record.timeoutSeconds,
   };
 }
 

@@ -1,7 +1,6 @@
 import type { ExecutionStatus } from '../../../domain/result.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
-import { exitCodeOf, stateOf, statusOf } from './cloudrun-mapper.js';
-import { readRecord } from './execution-record.js';
+import { exitCodeOf, recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
 
 const MAX_REMEMBERED = 10_000;
 
@@ -38,7 +37,7 @@ export class ExecutionLookup {
       return execution;
     }
     for await (const execution of this.api.listExecutions(`${this.api.location}/jobs/-`)) {
-      if (readRecord(execution)?.executionId === executionId) {
+      if (recordOfExecution(execution)?.executionId === executionId) {
         this.remember(executionId, execution.name as string);
         return execution;
       }

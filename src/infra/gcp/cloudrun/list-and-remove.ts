@@ -2,7 +2,7 @@ import type { ListFilter } from '../../../domain/ports/executor.port.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
-import { LABELS } from './cloudrun-mapper.js';
+import { RECORD_KEYS } from '../../shared/execution-record.js';
 import type { ExecutionLookup } from './execution-lookup.js';
 import type { JobRegistry } from './job-registry.js';
 
@@ -11,9 +11,9 @@ export async function listStatuses(api: CloudRunApi, lookup: ExecutionLookup, fi
   const statuses: ExecutionStatus[] = [];
   for await (const job of api.listJobs()) {
     const labels = job.labels ?? {};
-    if (labels[LABELS.smartjob] !== 'true') continue;
-    if (filter.namespace !== undefined && labels[LABELS.namespace] !== filter.namespace) continue;
-    if (filter.name !== undefined && labels[LABELS.name] !== filter.name) continue;
+    if (labels[RECORD_KEYS.managed] !== 'true') continue;
+    if (filter.namespace !== undefined && labels[RECORD_KEYS.namespace] !== filter.namespace) continue;
+    if (filter.name !== undefined && labels[RECORD_KEYS.name] !== filter.name) continue;
     for await (const execution of api.listExecutions(job.name as string)) {
       const status = await lookup.statusOf(execution);
       if (!status || (filter.states && !filter.states.includes(status.state))) continue;

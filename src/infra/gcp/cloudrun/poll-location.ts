@@ -2,9 +2,8 @@ import { NotFoundError } from '../../../domain/errors.js';
 import { isFinal } from '../../../domain/execution.js';
 import { outcomeOfPollError, type Awaited, type PollLocation, type PollOutcome } from '../shared/poll-location.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
-import { stateOf } from './cloudrun-mapper.js';
+import { recordOfExecution, stateOf } from './cloudrun-mapper.js';
 import type { ExecutionLookup } from './execution-lookup.js';
-import { readRecord } from './execution-record.js';
 
 /**
  * Cloud Run's poll of one location for the shared poller: ListExecutions on `jobs/-`, paged until every
@@ -39,7 +38,7 @@ async function listAwaited(api: CloudRunApi, location: string, awaited: readonly
   }
   const found = new Map<string, RunExecution>();
   for await (const execution of api.listExecutions(`${location}/jobs/-`)) {
-    const recorded = readRecord(execution)?.executionId;
+    const recorded = recordOfExecution(execution)?.executionId;
     const executionId = byName.get(execution.name ?? '') ?? (recorded !== undefined && unnamed.has(recorded) ? recorded : undefined);
     if (executionId === undefined || found.has(executionId)) continue;
     found.set(executionId, execution);

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Docker from 'dockerode';
-import { resolveExecutionConfig } from '../../src/domain/execution-config.js';
-import { DockerExecutorAdapter } from '../../src/infra/docker/docker-executor.adapter.js';
-import { labelsFor, recordFromLabels } from '../../src/infra/docker/docker-labels.js';
-import { demuxLines } from '../../src/infra/docker/docker-logs.js';
-import { defaultStaging } from '../../src/infra/docker/docker-options.js';
+import { resolveExecutionConfig } from '../../../src/domain/execution-config.js';
+import { DockerExecutorAdapter } from '../../../src/infra/docker/docker-executor.adapter.js';
+import { labelsFor } from '../../../src/infra/docker/docker-labels.js';
+import { parseRecord } from '../../../src/infra/shared/execution-record.js';
+import { launchSpec } from '../../support/launch-spec.js';
+import { demuxLines } from '../../../src/infra/docker/docker-logs.js';
+import { defaultStaging } from '../../../src/infra/docker/docker-options.js';
 
 const frame = (stream: 1 | 2, text: string) => {
   const body = Buffer.from(text);
@@ -30,15 +32,12 @@ describe('Docker adapter parts (no daemon)', () => {
   });
 
   it('records everything needed to rebuild a result in labels, and reads it back', () => {
-    const spec = {
-      executionId: 'abc123', jobName: 'job', jobNamespace: 'ns', created: new Date('2026-01-02T03:04:05Z'), baseDir: 'ns-job/2026-01-02/0304/abc123',
-      image: 'i', args: [], env: {}, timeoutSeconds: 60, config: resolveExecutionConfig({ labels: { team: 'data', smartjob: 'x' } }),
-    };
+    const spec = launchSpec({ name: 'job' }, { timeout: { timeoutSeconds: 60 }, labels: { team: 'data', smartjob: 'x' } }, 'abc123', new Date('2026-01-02T03:04:05Z'));
     const labels = labelsFor(spec);
     assert.equal(labels['smartjob.user.team'], 'data');
     assert.equal(labels.smartjob, 'true', 'a user label cannot overwrite the SDK marker');
-    assert.deepEqual(recordFromLabels(labels), { executionId: 'abc123', jobNamespace: 'ns', jobName: 'job', baseDir: spec.baseDir, timeoutSeconds: 60, created: spec.created });
-    assert.equal(recordFromLabels({ smartjob: 'true' }), undefined);
+    assert.deepEqual(parseRecord(labels), { executionId: 'abc123', jobNamespace: 'ns', jobName: 'job', baseDir: 'ns-job/2026-01-02/0304/abc123', timeoutSeconds: 60, created: spec.created });
+    assert.equal(parseRecord({ smartjob: 'true' }), undefined);
   });
 
   it('names the settings Docker ignores, so the service can warn about them', () => {

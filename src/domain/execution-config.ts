@@ -84,20 +84,38 @@ export interface ResolvedExecutionConfig extends Omit<ExecutionConfig, 'retry' |
 const LABEL_RULE = /^[a-z][a-z0-9_-]{0,62}$/;
 const LABEL_VALUE_RULE = /^[a-z0-9_-]{0,63}$/;
 
-/** Names of the optional settings, used to warn when a backend ignores one. */
+/** Names of the optional settings: each backend declares those it honours, and is warned about the others. */
 export const OPTIONAL_SETTINGS = [
   'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'machineType',
   'acceleratorType', 'acceleratorCount', 'bootDiskSizeGb', 'vpcConnectorNetwork',
   'vpcConnectorSubnetwork', 'labels', 'sidecarsContainers', 'installOpsAgent',
 ] as const;
 export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
+/** What a backend declares it honours: the optional settings, and re-running a failed job (`retry.maxAttemptsExecute` > 1). */
+export type BackendSetting = OptionalSetting | 'retry.maxAttemptsExecute';
+
+const RETRY_KEYS: readonly (keyof RetryConfig)[] = ['maxAttempts', 'maxAttemptsSchedule', 'maxAttemptsExecute', 'maxAttemptsDownload'];
+const TIMEOUT_KEYS: readonly (keyof TimeoutConfig)[] = ['timeoutSeconds', 'timeoutSecondsSchedule', 'timeoutSecondsDownload'];
+const TOP_KEYS: readonly string[] = ['retry', 'timeout', ...OPTIONAL_SETTINGS];
+
+/** The settings `config` sets that a backend honouring only `supported` ignores, as the service's warning lists them. */
+export function ignoredSettings(config: ResolvedExecutionConfig, supported: readonly BackendSetting[]): string[] {
+  const ignored: string[] = OPTIONAL_SETTINGS.filter((setting) => config[setting] !== undefined && !supported.includes(setting));
+  if (config.retry.maxAttemptsExecute > 1 && !supported.includes('retry.maxAttemptsExecute')) {
+    ignored.push('retry.maxAttemptsExecute (this backend never re-runs a job)');
+  }
+  return ignored;
+}
 
 export function resolveExecutionConfig(config: unknown, field = 'executionConfig'): ResolvedExecutionConfig {
   if (config === undefined) config = {};
   if (typeof config !== 'object' || config === null) throw new ValidationError(field, 'must be an object', config);
   const c = config as ExecutionConfig;
-  const retry = c.retry ?? {};
-  const timeout = c.timeout ?? {};
+  refuseUnknownKeys(field, c, TOP_KEYS);
+  const retry = objectAt(`${field}.retry`, c.retry);
+  const timeout = objectAt(`${field}.timeout`, c.timeout);
+  refuseUnknownKeys(`${field}.retry`, retry, RETRY_KEYS);
+  refuseUnknownKeys(`${field}.timeout`, timeout, TIMEOUT_KEYS);
   const base = optionalPositiveInteger(`${field}.retry.maxAttempts`, retry.maxAttempts);
   const num = (name: keyof TimeoutConfig) => optionalPositiveNumber(`${field}.timeout.${name}`, timeout[name]);
   const int = (name: keyof RetryConfig) => optionalPositiveInteger(`${field}.retry.${name}`, retry[name]);
@@ -115,6 +133,24 @@ export function resolveExecutionConfig(config: unknown, field = 'executionConfig
       timeoutSecondsDownload: num('timeoutSecondsDownload') ?? 600,
     },
   };
+}
+
+function objectAt<T extends object>(field: string, value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(field, 'must be an object', value);
+  return value;
+}
+
+/** An unknown key is a mistake, not something to ignore: name it, and where it belongs when it is a known key elsewhere. */
+function refuseUnknownKeys(field: string, value: object, known: readonly string[]): void {
+  const root = field.replace(/\.(retry|timeout)$/, '');
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || known.includes(key)) continue;
+    const place = (RETRY_KEYS as readonly string[]).includes(key) ? `${root}.retry.${key}`
+      : (TIMEOUT_KEYS as readonly string[]).includes(key) ? `${root}.timeout.${key}`
+        : TOP_KEYS.includes(key) ? `${root}.${key}` : undefined;
+    throw new ValidationError(`${field}.${key}`, `is an unknown setting${place ? `; did you mean \`${place}\`?` : ''}`);
+  }
 }
 
 function validateGcpFields(field: string, c: ExecutionConfig): void {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError } from '../../src/domain/errors.js';
 import { isFinal, type ExecutionState } from '../../src/domain/execution.js';
+import { OPTIONAL_SETTINGS, type BackendSetting } from '../../src/domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, WaitOptions } from '../../src/domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../src/domain/result.js';
 
@@ -43,9 +44,7 @@ export class InMemoryExecutor implements ExecutorPort {
   containerStagingRoot(): string {
     return '/staging';
   }
-  unsupportedSettings(): readonly string[] {
-    return [];
-  }
+  supportedSettings: readonly BackendSetting[] = [...OPTIONAL_SETTINGS, 'retry.maxAttemptsExecute'];
   async preflight(): Promise<void> {
     if (this.preflightError) throw this.preflightError;
   }
@@ -140,7 +139,7 @@ export class InMemoryExecutor implements ExecutorPort {
     return {
       executionId: e.spec.executionId, jobName: e.spec.jobName, jobNamespace: e.spec.jobNamespace, state: e.state,
       created: e.spec.created, started: e.spec.created, stopped: final ? e.stopped : undefined, exitCode: e.exitCode,
-      message: undefined, logUrl: `log://${e.spec.executionId}`, baseDir: e.spec.baseDir, timeoutSeconds: e.spec.timeoutSeconds,
+      message: undefined, logUrl: `log://${e.spec.executionId}`, baseDir: e.spec.baseDir, timeoutSeconds: e.spec.config.timeout.timeoutSeconds,
       ...(e.tasks && {
         tasks: e.tasks.map((t, index) => ({ index, state: t.state, started: e.spec.created, stopped: t.stopped, exitCode: t.exitCode, message: undefined })),
       }),

@@ -16,7 +16,6 @@ export function launchSpec(job: Partial<SmartJob> = {}, config: ExecutionConfig 
     image: resolvedJob.dockerImage,
     args: resolvedJob.overriddenArgs,
     env: { ...resolvedJob.addEnvs, INPUT_PATH: `/staging/${execution.inputDir}`, OUTPUT_PATH: `/staging/${execution.outputDir}`, EXECUTION_ID: id },
-    timeoutSeconds: execution.config.timeout.timeoutSeconds,
     config: execution.config,
   };
 }

@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { NotSupportedError } from '../../src/domain/errors.js';
 import { BytesInput, JsonInput, LocalPathInput } from '../../src/domain/inputs.js';
 import { harness, job } from './service-harness.js';
 
@@ -154,11 +155,28 @@ describe('ExecutorService lifecycle (in-memory ports)', () => {
   });
 });
 
+describe('ExecutorService port edges', () => {
+  it('answers NotSupportedError with the log URL for a backend without live logs', async () => {
+    const { service, executor } = harness();
+    Object.assign(executor, { logs: undefined, release: undefined });
+    const result = await service.run(job); // no release to call: fine
+    assert.equal(result.success, true);
+    await assert.rejects(service.logs(result.executionId)[Symbol.asyncIterator]().next(), (error: unknown) =>
+      error instanceof NotSupportedError && error.message === `live log streaming is not supported on the docker backend; see log://${result.executionId}`);
+  });
+});
+
 describe('ExecutorService warnings', () => {
   it('warns about the settings the backend ignores', async () => {
     const { service, executor, logger } = harness();
-    executor.unsupportedSettings = () => ['machineType'];
-    await service.run(job, { executionConfig: { machineType: 'n2-standard-4' } });
-    assert.deepEqual(logger.warnings, ['the docker backend ignores these settings: machineType']);
+    executor.supportedSettings = ['cpu', 'labels'];
+    await service.run(job, { executionConfig: { machineType: 'n2-standard-4', cpu: 1, retry: { maxAttemptsExecute: 2 } } });
+    assert.deepEqual(logger.warnings, ['the docker backend ignores these settings: machineType, retry.maxAttemptsExecute (this backend never re-runs a job)']);
+  });
+
+  it('warns about nothing the backend declares it supports', async () => {
+    const { service, logger } = harness();
+    await service.run(job, { executionConfig: { machineType: 'n2-standard-4', retry: { maxAttemptsExecute: 2 } } });
+    assert.deepEqual(logger.warnings, []);
   });
 });

@@ -30,6 +30,11 @@ const cases: Case[] = [
   ['executionConfig.retry.maxAttemptsSchedule', job, { executionConfig: { retry: { maxAttemptsSchedule: 1.5 } } }],
   ['executionConfig.stagingBucket', job, { executionConfig: { stagingBucket: 'bucket' } }],
   ['executionConfig.labels.Team', job, { executionConfig: { labels: { Team: 'x' } } }],
+  ['executionConfig.timeoutSeconds', job, { executionConfig: { timeoutSeconds: 5 } }],
+  ['executionConfig.retry.timeoutSeconds', job, { executionConfig: { retry: { timeoutSeconds: 5 } } }],
+  ['executionConfig.timeout.maxAttempts', job, { executionConfig: { timeout: { maxAttempts: 2 } } }],
+  ['executionConfig.machineTyp', job, { executionConfig: { machineTyp: 'n2-standard-4' } }],
+  ['executionConfig.timeout', job, { executionConfig: { timeout: 600 } }],
   ['signal', job, { signal: 'stop' }],
   ['forget', job, { forget: 'yes' }],
 ];
@@ -54,6 +59,19 @@ describe('bad input', () => {
     await assert.rejects(service.run({ ...job, name: 'Hello World' }), {
       message: "`job.name` must be 1-40 lowercase letters, digits or hyphens, starting and ending with a letter or digit, got 'Hello World'",
     });
+  });
+
+  it('calls an unknown executionConfig key an unknown setting, and says where a misplaced known one belongs', async () => {
+    const { service, logger } = harness();
+    await assert.rejects(service.run(job, { executionConfig: { timeoutSeconds: 5 } as never }), {
+      message: '`executionConfig.timeoutSeconds` is an unknown setting; did you mean `executionConfig.timeout.timeoutSeconds`?',
+    });
+    await assert.rejects(service.run(job, { executionConfig: { retry: { cpu: 2 } } as never }), {
+      message: '`executionConfig.retry.cpu` is an unknown setting; did you mean `executionConfig.cpu`?',
+    });
+    await assert.rejects(service.run(job, { executionConfig: { machineTyp: 'x' } as never }), { message: '`executionConfig.machineTyp` is an unknown setting' });
+    assert.deepEqual(logger.warnings, [], 'not a warning about an ignored setting');
+    assert.equal((await service.run(job, { executionConfig: { cpu: undefined, timeout: undefined } })).success, true, 'an undefined value is no setting');
   });
 
   it('rejects a maxWorkers that is not a positive integer, naming it', () => {

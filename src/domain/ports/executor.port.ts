@@ -1,6 +1,6 @@
 import type { BackendType } from '../backend-type.js';
 import type { ExecutionState } from '../execution.js';
-import type { ResolvedExecutionConfig } from '../execution-config.js';
+import type { BackendSetting, ResolvedExecutionConfig } from '../execution-config.js';
 import type { ExecutionStatus } from '../result.js';
 
 /** Everything a backend needs to start one execution, and to describe it again later from its id alone. */
@@ -15,7 +15,7 @@ export interface LaunchSpec {
   /** Replaces the image's command; empty keeps the image's own. */
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  readonly timeoutSeconds: number;
+  /** The execution's settings; its timeout is `config.timeout.timeoutSeconds`. */
   readonly config: ResolvedExecutionConfig;
   /** Set only on a port with `nativeArrays`: run `count` tasks as this one execution (see ExecutorPort). */
   readonly array?: ArrayLaunch;
@@ -73,8 +73,8 @@ export interface ExecutorPort {
   readonly nativeArrays?: boolean;
   /** Where the staging root is visible inside the job's container. */
   containerStagingRoot(config: ResolvedExecutionConfig): string;
-  /** Settings present in `config` that this backend cannot honour (the service warns about them). */
-  unsupportedSettings(config: ResolvedExecutionConfig): readonly string[];
+  /** The optional settings this backend honours; the service warns about any other one a call sets. */
+  readonly supportedSettings: readonly BackendSetting[];
   /** Checks what must be true before anything is staged (image present or pullable, settings present). */
   preflight(image: string, config: ResolvedExecutionConfig, signal?: AbortSignal): Promise<void>;
   /** Starts the execution, once. One attempt: the service retries, after checking `getStatus`. Returns the log URL. */
@@ -85,10 +85,11 @@ export interface ExecutorPort {
   wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus>;
   /** Idempotent; the final state becomes CANCELLED unless it had already ended. */
   cancel(executionId: string): Promise<void>;
-  logs(executionId: string, options?: LogOptions): AsyncIterable<LogLine>;
+  /** Live output; a backend without it leaves it out and the service answers NotSupportedError with the log URL. */
+  logs?(executionId: string, options?: LogOptions): AsyncIterable<LogLine>;
   list(filter: ListFilter): Promise<readonly ExecutionStatus[]>;
-  /** The caller of `run` has its result: free what exists only to report it (Docker: the container). */
-  release(executionId: string): Promise<void>;
+  /** The caller of `run` has its result: free what exists only to report it (Docker: the container). Optional. */
+  release?(executionId: string): Promise<void>;
   /** Deletes the backend object of a finished execution (cleanup). */
   remove(executionId: string): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, NotSupportedError, ValidationError } from '../errors.js';
 import { FINAL_STATES, isFinal } from '../execution.js';
 import { resolveExecutionConfig } from '../execution-config.js';
 import { validateJob, type SmartJob } from '../job.js';
@@ -146,8 +146,10 @@ export class ExecutorService {
 
   /** Output lines tagged by stream; with `follow` it streams until the execution ends. */
   async *logs(executionId: string, options?: LogOptions): AsyncIterable<LogLine> {
-    await this.requireStatus(executionId);
-    yield* this.deps.executor.logs(executionId, options);
+    const { logUrl } = await this.requireStatus(executionId);
+    const { executor } = this.deps;
+    if (!executor.logs) throw new NotSupportedError(`live log streaming is not supported on the ${this.backend} backend; see ${logUrl}`);
+    yield* executor.logs(executionId, options);
   }
 
   list(filter: ListFilter = {}): Promise<readonly ExecutionStatus[]> {
@@ -209,7 +211,7 @@ export class ExecutorService {
     }
     const result = await this.resultOf(status, execution.config);
     track.finished({ ...status, state: result.state }, result);
-    await executor.release(execution.id);
+    await executor.release?.(execution.id);
     return result;
   }
 

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { createExecution, newExecutionId, type Execution } from '../execution.js';
-import { resolveExecutionConfig, type ExecutionConfig } from '../execution-config.js';
+import { ignoredSettings, resolveExecutionConfig, type ExecutionConfig } from '../execution-config.js';
 import { validateInputs, type Input } from '../inputs.js';
 import { validateJob, type SmartJob } from '../job.js';
 import type { ArrayLaunch, ExecutorPort, LaunchSpec } from '../ports/executor.port.js';
@@ -62,10 +62,8 @@ export async function planExecution(job: SmartJob, options: ScheduleOptions | un
   const inputs = validateInputs(opts.inputs, script ? [script.filename] : []);
   await checkLocalInputs(inputs, deps.localFiles);
 
-  const unsupported = deps.executor.unsupportedSettings(config);
-  if (unsupported.length > 0) {
-    deps.logger.warn(`the ${deps.executor.backend} backend ignores these settings: ${unsupported.join(', ')}`);
-  }
+  const ignored = ignoredSettings(config, deps.executor.supportedSettings);
+  if (ignored.length > 0) deps.logger.warn(`the ${deps.executor.backend} backend ignores these settings: ${ignored.join(', ')}`);
   await deps.executor.preflight(resolvedJob.dockerImage, config, opts.signal);
 
   const execution = createExecution(resolvedJob, config, newExecutionId(), deps.now());
@@ -87,7 +85,6 @@ export async function planExecution(job: SmartJob, options: ScheduleOptions | un
       OUTPUT_PATH: `${root}/${execution.outputDir}`,
       EXECUTION_ID: execution.id,
     },
-    timeoutSeconds: config.timeout.timeoutSeconds,
     config,
     ...(array && { array }),
   };

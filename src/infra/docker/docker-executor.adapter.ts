@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { ImageUnavailableError, NotFoundError } from '../../domain/errors.js';
 import { isFinal } from '../../domain/execution.js';
-import type { ResolvedExecutionConfig } from '../../domain/execution-config.js';
+import type { BackendSetting, ResolvedExecutionConfig } from '../../domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, LogOptions, WaitOptions } from '../../domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../domain/result.js';
 import { RECORD_KEYS } from '../shared/execution-record.js';
@@ -10,17 +10,17 @@ import { statusCodeOf, tolerating, translateDockerError } from './docker-errors.
 import { ensureImage } from './docker-image.js';
 import { demuxLines } from './docker-logs.js';
 import { STAGING_MOUNT, type DockerExecutorSettings } from './docker-options.js';
-import { containerSpec } from './docker-container-spec.js';
-import { logCommand, statusFromInspect, type StopReason } from './docker-status.js';
+import { containerSpec, logCommand, statusFromInspect, type StopReason } from './docker-mapper.js';
 import { stopContainerFor, untilExitOrDeadline } from './docker-stop.js';
 
-const SUPPORTED = new Set(['cpu', 'memoryGb', 'labels']);
 const PENDING_POLL_MS = 250;
 const MAX_REMEMBERED = 10_000;
 
 /** One container per execution on a Docker daemon; its labels are the only record of the execution. */
 export class DockerExecutorAdapter implements ExecutorPort {
   readonly backend = 'docker' as const;
+  /** Limits and labels; no GCP placement, machine shapes, VPC, sidecars, and no re-run of a failed job. */
+  readonly supportedSettings: readonly BackendSetting[] = ['cpu', 'memoryGb', 'labels'];
   private readonly docker: Docker;
   /** execution id → container id, so this process skips a list call for the executions it knows. */
   private readonly containerIds = new Map<string, string>();
@@ -33,14 +33,6 @@ export class DockerExecutorAdapter implements ExecutorPort {
 
   containerStagingRoot(): string {
     return STAGING_MOUNT;
-  }
-
-  unsupportedSettings(config: ResolvedExecutionConfig): readonly string[] {
-    const ignored = Object.entries(config)
-      .filter(([key, value]) => value !== undefined && key !== 'retry' && key !== 'timeout' && !SUPPORTED.has(key))
-      .map(([key]) => key);
-    if (config.retry.maxAttemptsExecute > 1) ignored.push('retry.maxAttemptsExecute (Docker never re-runs a job)');
-    return ignored;
   }
 
   async preflight(image: string, _config: ResolvedExecutionConfig, signal?: AbortSignal): Promise<void> {
@@ -135,8 +127,10 @@ export class DockerExecutorAdapter implements ExecutorPort {
 
   async remove(executionId: string): Promise<void> {
     const id = this.containerIds.get(executionId) ?? (await this.find(executionId))?.container.id;
-    // Never forced: the daemon refuses to remove a running container (409), which surfaces.
+    // Never forced: the daemon refuses to remove a running container (409), which surfaces; a removal
+    // already in progress (another process cleaning up) is as good as done.
     if (id) await tolerating([404], () => this.docker.getContainer(id).remove()).catch((error: unknown) => {
+      if (statusCodeOf(error) === 409 && /already in progress/.test((error as Error).message)) return;
       throw translateDockerError(error, `removing the container of ${executionId}`);
     });
     this.containerIds.delete(executionId);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { tolerating, translateDockerError } from './docker-errors.js';
-import { STOP_MARKER, stopReasonOf, type StopReason } from './docker-status.js';
+import { STOP_MARKER, stopReasonOf, type StopReason } from './docker-mapper.js';
 
 /** Waits for the container to stop, or for the deadline, whichever comes first. */
 export async function untilExitOrDeadline(container: Docker.Container, deadline: number, signal: AbortSignal | undefined): Promise<'exited' | 'deadline'> {

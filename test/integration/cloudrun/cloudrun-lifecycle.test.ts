@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NotFoundError, NotSupportedError } from '../../../src/domain/errors.js';
 import { FINAL_STATES } from '../../../src/domain/execution.js';
+import { ExecutorService } from '../../../src/domain/services/executor.service.js';
+import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files.adapter.js';
 import { fakeRecordOf, useCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
 
 describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_000 }, () => {
@@ -92,16 +94,17 @@ describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_00
     assert.equal(status.state, 'SUCCEEDED');
     assert.equal(status.baseDir, spec.baseDir);
     assert.equal(status.jobNamespace, spec.jobNamespace);
-    assert.equal(status.timeoutSeconds, spec.timeoutSeconds);
+    assert.equal(status.timeoutSeconds, spec.config.timeout.timeoutSeconds);
     assert.equal(await other.getStatus('0123456789abcdef'), undefined);
   });
 
   it('refuses live logs with NotSupportedError pointing at the console', async () => {
+    const service = new ExecutorService({ executor: h.adapter, storage: h.storage, localFiles: new NodeLocalFilesAdapter(), logger: h.logger });
     const spec = await h.plan(shellJob('no-logs', 'exit 0'));
     const { logUrl } = await h.adapter.launch(spec);
-    const iterator = h.adapter.logs(spec.executionId)[Symbol.asyncIterator]();
-    await assert.rejects(iterator.next(), (error) => error instanceof NotSupportedError && error.message.includes(logUrl));
-    await assert.rejects(h.adapter.logs('ffffffffffffffff')[Symbol.asyncIterator]().next(), NotFoundError);
+    const iterator = service.logs(spec.executionId)[Symbol.asyncIterator]();
+    await assert.rejects(iterator.next(), (error) => error instanceof NotSupportedError && error.message.includes(logUrl) && error.message.includes('cloudrun'));
+    await assert.rejects(service.logs('ffffffffffffffff')[Symbol.asyncIterator]().next(), NotFoundError);
     await h.adapter.wait(spec.executionId);
   });
 

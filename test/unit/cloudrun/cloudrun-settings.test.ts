@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
 import { ConfigurationError, ValidationError } from '../../../src/domain/errors.js';
-import { resolveExecutionConfig } from '../../../src/domain/execution-config.js';
+import { ignoredSettings, resolveExecutionConfig } from '../../../src/domain/execution-config.js';
 import { CloudRunExecutorAdapter } from '../../../src/infra/gcp/cloudrun/cloudrun-executor.adapter.js';
 import type { CloudRunBackendOptions } from '../../../src/infra/gcp/cloudrun/cloudrun-options.js';
 import { GCP_ENV, settingsForExecution } from '../../../src/infra/gcp/shared/gcp-settings.js';
@@ -69,8 +69,8 @@ describe('Cloud Run settings', { timeout: 180_000 }, () => {
 
   it('says which settings Cloud Run ignores and where the staging area is mounted', () => {
     const withBatchSettings = resolveExecutionConfig({ machineType: 'n2-standard-4', acceleratorCount: 1, bootDiskSizeGb: 50, installOpsAgent: true, cpu: 2 });
-    assert.deepEqual(adapter().unsupportedSettings(withBatchSettings), ['machineType', 'acceleratorCount', 'bootDiskSizeGb', 'installOpsAgent']);
-    assert.deepEqual(adapter().unsupportedSettings(config), []);
+    assert.deepEqual(ignoredSettings(withBatchSettings, adapter().supportedSettings), ['machineType', 'acceleratorCount', 'bootDiskSizeGb', 'installOpsAgent']);
+    assert.deepEqual(ignoredSettings(resolveExecutionConfig({ cpu: 2, retry: { maxAttemptsExecute: 3 }, labels: { a: 'b' } }), adapter().supportedSettings), []);
     assert.equal(adapter().containerStagingRoot(), '/staging');
   });
 

@@ -1,6 +1,5 @@
-import { NotFoundError, NotSupportedError } from '../../../domain/errors.js';
-import type { OptionalSetting, ResolvedExecutionConfig } from '../../../domain/execution-config.js';
-import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, WaitOptions } from '../../../domain/ports/executor.port.js';
+import type { BackendSetting, ResolvedExecutionConfig } from '../../../domain/execution-config.js';
+import type { ExecutorPort, LaunchSpec, ListFilter, WaitOptions } from '../../../domain/ports/executor.port.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import { ExecutionPoller } from '../shared/execution-poller.js';
@@ -8,7 +7,7 @@ import type { ResolvedGcpOptions } from '../shared/gcp-options.js';
 import { settingsForExecution } from '../shared/gcp-settings.js';
 import { locationOfName } from '../shared/poll-location.js';
 import { cancelExecution } from './cancel-execution.js';
-import { CloudRunApi, type RunExecution } from './cloudrun-api.js';
+import { CloudRunApi } from './cloudrun-api.js';
 import { consoleUrlOf } from './cloudrun-mapper.js';
 import { STAGING_MOUNT } from './cloudrun-options.js';
 import { ExecutionLookup } from './execution-lookup.js';
@@ -17,7 +16,6 @@ import { launchExecution } from './launch-execution.js';
 import { listStatuses, removeExecution } from './list-and-remove.js';
 import { cloudRunPollLocation } from './poll-location.js';
 
-const UNSUPPORTED: readonly OptionalSetting[] = ['machineType', 'acceleratorType', 'acceleratorCount', 'bootDiskSizeGb', 'installOpsAgent'];
 
 /** What the adapter is built from: options resolved once, by the composition root (`resolveGcpOptions`). */
 export interface CloudRunExecutorOptions extends ResolvedGcpOptions {
@@ -26,10 +24,16 @@ export interface CloudRunExecutorOptions extends ResolvedGcpOptions {
 
 /**
  * Cloud Run Jobs: one Job per job definition (reused, its id derived from a hash of the definition) and one
- * Execution per run, started by RunJob with overrides. The staging bucket is mounted at /staging.
+ * Execution per run, started by RunJob with overrides. The staging bucket is mounted at /staging. No live
+ * logs (the service points at the console) and nothing to release after a run.
  */
 export class CloudRunExecutorAdapter implements ExecutorPort {
   readonly backend = 'cloudrun' as const;
+  /** All but the machine settings of Batch and Vertex (machine type, accelerators, boot disk, Ops agent). */
+  readonly supportedSettings: readonly BackendSetting[] = [
+    'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'vpcConnectorNetwork', 'vpcConnectorSubnetwork',
+    'labels', 'sidecarsContainers', 'retry.maxAttemptsExecute',
+  ];
   private readonly api: CloudRunApi;
   private readonly lookup: ExecutionLookup;
   private readonly jobs: JobRegistry;
@@ -49,10 +53,6 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
 
   containerStagingRoot(): string {
     return STAGING_MOUNT;
-  }
-
-  unsupportedSettings(config: ResolvedExecutionConfig): readonly OptionalSetting[] {
-    return UNSUPPORTED.filter((setting) => config[setting] !== undefined);
   }
 
   /** Settings only: checking the image would need registry credentials Cloud Run has and we may not. */
@@ -79,20 +79,9 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
     await cancelExecution(this.api, this.lookup, executionId);
   }
 
-  logs(executionId: string): AsyncIterable<LogLine> {
-    const refuse = async (): Promise<IteratorResult<LogLine>> => {
-      const execution = await this.requireExecution(executionId);
-      throw new NotSupportedError(`live log streaming is not supported on the cloudrun backend; see ${consoleUrlOf(execution.name as string)}`);
-    };
-    return { [Symbol.asyncIterator]: () => ({ next: refuse }) };
-  }
-
   async list(filter: ListFilter): Promise<readonly ExecutionStatus[]> {
     return listStatuses(this.api, this.lookup, filter);
   }
-
-  /** Nothing to free: Cloud Run keeps no per-execution resource that only reporting needs. */
-  async release(): Promise<void> {}
 
   async remove(executionId: string): Promise<void> {
     const execution = await this.lookup.find(executionId);
@@ -104,11 +93,5 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   /** Closes the gRPC channels (only if a client was ever created). */
   async close(): Promise<void> {
     await this.api.close();
-  }
-
-  private async requireExecution(executionId: string): Promise<RunExecution> {
-    const execution = await this.lookup.find(executionId);
-    if (!execution) throw new NotFoundError(`execution '${executionId}'`, `execution '${executionId}' was not found on the cloudrun backend`);
-    return execution;
   }
 }

@@ -69,7 +69,7 @@ export function runJobRequest(jobName: string, spec: LaunchSpec): RunJobRequest 
       // Empty args keep the image's own command: the template sets none.
       containerOverrides: [{ name: MAIN_CONTAINER, args: [...spec.args], env: Object.entries(env).map(([name, value]) => ({ name, value })) }],
       taskCount: 1,
-      timeout: wholeSecondsDuration(spec.timeoutSeconds),
+      timeout: wholeSecondsDuration(spec.config.timeout.timeoutSeconds),
     },
   };
 }

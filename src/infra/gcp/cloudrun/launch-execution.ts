@@ -22,7 +22,7 @@ export async function launchExecution(deps: LaunchDeps, settings: GcpSettings, s
   const { api, jobs, lookup } = deps;
   const definition = jobDefinitionOf({ namespace: spec.jobNamespace, name: spec.jobName, image: spec.image }, settings, spec.config);
   const jobName = `projects/${settings.project}/locations/${settings.region}/jobs/${jobIdOf(definition)}`;
-  const build = () => buildJob(definition, settings.stagingBucket, spec.timeoutSeconds);
+  const build = () => buildJob(definition, settings.stagingBucket, spec.config.timeout.timeoutSeconds);
   await abortable(jobs.ensure(jobName, build), signal);
   let outcome = await api.runJob(runJobRequest(jobName, spec), signal);
   if (outcome.kind === 'jobMissing') {

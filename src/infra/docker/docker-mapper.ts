@@ -1,7 +1,14 @@
 import type Docker from 'dockerode';
 import type { ExecutionState } from '../../domain/execution.js';
+import type { LaunchSpec } from '../../domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../domain/result.js';
-import { parseRecord, RECORD_KEYS } from '../shared/execution-record.js';
+import { parseRecord, RECORD_KEYS, recordOf } from '../shared/execution-record.js';
+import { STAGING_MOUNT, type DockerExecutorSettings } from './docker-options.js';
+
+/**
+ * Docker's messages, pure: a launch → its container's create options, an inspected container → its status.
+ * No daemon, no I/O: unit-tested on their own (test/unit/docker/).
+ */
 
 /**
  * Why a container was stopped by the SDK, recorded by renaming it (labels are immutable), so any
@@ -16,11 +23,44 @@ export function stopReasonOf(containerName: string): StopReason | undefined {
   return undefined;
 }
 
+export function containerName(spec: Pick<LaunchSpec, 'jobNamespace' | 'jobName' | 'executionId'>): string {
+  return `smartjob-${spec.jobNamespace}-${spec.jobName}-${spec.executionId}`;
+}
+
+/** The container of one execution: the staging area at /staging, the execution record and the user's labels, the limits asked for. */
+export function containerSpec(spec: LaunchSpec, settings: Pick<DockerExecutorSettings, 'staging' | 'networkMode'>): Docker.ContainerCreateOptions {
+  const { staging } = settings;
+  const { cpu, memoryGb } = spec.config;
+  return {
+    name: containerName(spec),
+    Image: spec.image,
+    Cmd: spec.args.length > 0 ? [...spec.args] : undefined,
+    Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
+    Labels: labelsFor(spec),
+    HostConfig: {
+      Init: true, // signals reach the job even when it does not handle them as PID 1
+      NetworkMode: settings.networkMode,
+      Binds: staging.mode === 'bind' ? [`${staging.hostDir}:${STAGING_MOUNT}`] : undefined,
+      Mounts: staging.mode === 'volume' ? [{ Type: 'volume', Source: staging.volumeName, Target: STAGING_MOUNT }] : undefined,
+      Memory: memoryGb ? Math.round(memoryGb * 1024 ** 3) : undefined,
+      MemorySwap: memoryGb ? Math.round(memoryGb * 1024 ** 3) : undefined, // no swap: the limit is the limit
+      NanoCpus: cpu ? Math.round(cpu * 1e9) : undefined,
+    },
+  };
+}
+
+/** The record (the only one there is: no local database) and the user's labels, namespaced so they never overwrite it. */
+export function labelsFor(spec: LaunchSpec): Record<string, string> {
+  const user = Object.entries(spec.config.labels ?? {}).map(([k, v]) => [`smartjob.user.${k}`, v]);
+  return { ...Object.fromEntries(user), ...recordOf(spec) };
+}
+
 /** The command a person can paste to see the logs. */
 export function logCommand(executionId: string): string {
   return `docker logs $(docker ps -aq --filter label=${RECORD_KEYS.executionId}=${executionId})`;
 }
 
+/** Undefined for a container without a complete smartjob record (not ours, or damaged). */
 export function statusFromInspect(info: Docker.ContainerInspectInfo): ExecutionStatus | undefined {
   const record = parseRecord(info.Config.Labels);
   if (!record) return undefined;

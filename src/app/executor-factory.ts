@@ -1,12 +1,14 @@
 import 'reflect-metadata'; // tsyringe needs the Reflect polyfill before it loads
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { BACKEND_TYPES, type BackendType } from '../domain/backend-type.js';
-import { NotSupportedError, ValidationError } from '../domain/errors.js';
+import { ConfigurationError, NotSupportedError, ValidationError } from '../domain/errors.js';
 import type { LoggerPort } from '../domain/ports/logger.port.js';
 import { ExecutorService } from '../domain/services/executor.service.js';
-import type { DockerBackendOptions } from '../infra/docker/docker-options.js';
+import { optionalPositiveInteger } from '../domain/validation.js';
+import { checkDockerOptions, type DockerBackendOptions } from '../infra/docker/docker-options.js';
 import type { CloudRunBackendOptions } from '../infra/gcp/cloudrun/cloudrun-options.js';
-import type { GcsClientOptions } from '../infra/gcp/gcs/gcs-client.js';
+import { checkClientOptions, type GcsClientOptions } from '../infra/gcp/gcs/gcs-client.js';
+import { checkGcpOptions } from '../infra/gcp/shared/gcp-options.js';
 import { ConsoleLoggerAdapter } from '../infra/local/console-logger.adapter.js';
 import { NodeLocalFilesAdapter } from '../infra/local/node-local-files.adapter.js';
 import { registerCloudRunBackend } from './backends/cloudrun.backend.js';
@@ -16,7 +18,11 @@ import { TOKENS } from './tokens.js';
 export interface GetExecutorServiceOptions {
   /** How many executions of this service may be active at once; the rest wait in a queue. @default 4 */
   readonly maxWorkers?: number;
-  /** Return the service cached for this backend type (created by the first call, with its options). @default true */
+  /**
+   * Return the service cached for this backend type, created by the first call with its options. A later call
+   * may pass no options or the same ones; different ones are a ConfigurationError naming the first that differs
+   * (a cached service cannot change: pass `useCache: false` for a service of its own). @default true
+   */
   readonly useCache?: boolean;
   /** Docker backend settings. @default {} */
   readonly docker?: DockerBackendOptions;
@@ -41,16 +47,17 @@ const REGISTRATIONS: Record<BackendType, Registration | undefined> = {
   vertex: undefined,
 };
 
-const cache = new Map<BackendType, ExecutorService>();
+const cache = new Map<BackendType, { readonly service: ExecutorService; readonly options: GetExecutorServiceOptions }>();
 
 /** The service of one backend. Synchronous: nothing is connected or loaded until the first call. */
 export function getExecutorService(type: BackendType, options: GetExecutorServiceOptions = {}): ExecutorService {
   if (!(BACKEND_TYPES as readonly unknown[]).includes(type)) {
     throw new ValidationError('type', `must be one of ${BACKEND_TYPES.map((t) => `'${t}'`).join(', ')}`, type);
   }
+  checkServiceOptions(type, options); // every call: a cached service does not make bad options good
   const useCache = options.useCache ?? true;
   const cached = useCache ? cache.get(type) : undefined;
-  if (cached) return cached;
+  if (cached) return sameOptionsOrThrow(type, options, cached);
   const register = REGISTRATIONS[type];
   if (!register) throw new NotSupportedError(`the '${type}' backend is not implemented yet`);
   const container = rootContainer.createChildContainer();
@@ -64,6 +71,57 @@ export function getExecutorService(type: BackendType, options: GetExecutorServic
     logger: container.resolve(TOKENS.Logger),
     maxWorkers: options.maxWorkers,
   });
-  if (useCache) cache.set(type, service);
+  if (useCache) cache.set(type, { service, options });
   return service;
+}
+
+/** Checks the values given (types, ranges, formats) without building anything; settings still missing are the build's concern. */
+function checkServiceOptions(type: BackendType, options: GetExecutorServiceOptions): void {
+  if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'must be an object', options);
+  optionalPositiveInteger('maxWorkers', options.maxWorkers);
+  if (options.useCache !== undefined && typeof options.useCache !== 'boolean') throw new ValidationError('useCache', 'must be a boolean', options.useCache);
+  if (options.gcs) checkClientOptions(options.gcs);
+  if (type === 'docker' && options.docker) checkDockerOptions(options.docker);
+  if (type === 'cloudrun' && options.cloudrun) checkGcpOptions(options.cloudrun);
+}
+
+/** The cached service, when every option given is the one it was built with. */
+function sameOptionsOrThrow(type: BackendType, options: GetExecutorServiceOptions, cached: { service: ExecutorService; options: GetExecutorServiceOptions }): ExecutorService {
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'useCache' || value === undefined) continue;
+    const differs = differingPath(value, cached.options[key as keyof GetExecutorServiceOptions], key);
+    if (differs) {
+      throw new ConfigurationError(
+        differs,
+        `getExecutorService('${type}') already returned a cached service built with another \`${differs}\`: pass the same options (or none) to get it, or \`useCache: false\` for a service of its own`,
+      );
+    }
+  }
+  return cached.service;
+}
+
+/** The first path at which two option values differ: plain objects and arrays compared by content, anything else (clients, loggers) by identity. */
+function differingPath(given: unknown, cached: unknown, path: string): string | undefined {
+  if (Object.is(given, cached)) return undefined;
+  if (Array.isArray(given) && Array.isArray(cached) && given.length === cached.length) {
+    for (const [i, item] of given.entries()) {
+      const differs = differingPath(item, cached[i], `${path}[${i}]`);
+      if (differs) return differs;
+    }
+    return undefined;
+  }
+  if (isPlainObject(given) && isPlainObject(cached)) {
+    for (const key of new Set([...Object.keys(given), ...Object.keys(cached)])) {
+      const differs = differingPath(given[key], cached[key], `${path}.${key}`);
+      if (differs) return differs;
+    }
+    return undefined;
+  }
+  return path;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }

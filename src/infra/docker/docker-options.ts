@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
+import { ValidationError } from '../../domain/errors.js';
 import type { PullPolicy } from './docker-image.js';
 
 /** How the staging area reaches the container. */
@@ -35,6 +36,23 @@ export interface DockerBackendOptions {
 }
 
 export const STAGING_MOUNT = '/staging';
+
+const PULL_POLICIES: readonly PullPolicy[] = ['if-not-present', 'always', 'never'];
+
+/** Checks the values given; a bad one is a ValidationError naming it (`docker.<option>`). */
+export function checkDockerOptions(options: DockerBackendOptions): void {
+  const { pullPolicy, stopGraceSeconds, removeOnFinish, staging } = options;
+  if (pullPolicy !== undefined && !PULL_POLICIES.includes(pullPolicy)) {
+    throw new ValidationError('docker.pullPolicy', `must be one of ${PULL_POLICIES.map((p) => `'${p}'`).join(', ')}`, pullPolicy);
+  }
+  if (stopGraceSeconds !== undefined && !(typeof stopGraceSeconds === 'number' && stopGraceSeconds >= 0)) {
+    throw new ValidationError('docker.stopGraceSeconds', 'must be a number >= 0', stopGraceSeconds);
+  }
+  if (removeOnFinish !== undefined && typeof removeOnFinish !== 'boolean') throw new ValidationError('docker.removeOnFinish', 'must be a boolean', removeOnFinish);
+  if (staging !== undefined && staging.mode !== 'bind' && staging.mode !== 'volume') {
+    throw new ValidationError('docker.staging.mode', "must be 'bind' or 'volume'", (staging as { mode?: unknown }).mode);
+  }
+}
 
 export function defaultStaging(env: NodeJS.ProcessEnv = process.env): DockerStaging {
   if (isRemoteDaemon(env.DOCKER_HOST)) return { mode: 'volume', volumeName: 'smartjob-staging' };

@@ -2,7 +2,7 @@ import type { ClientOptions } from 'google-gax';
 import { ValidationError } from '../../../domain/errors.js';
 import type { GcpPlacement } from '../../../domain/execution-config.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
-import { resolveGcpSettings, type GcpSettings } from './gcp-settings.js';
+import { parseStagingBucket, resolveGcpSettings, type GcpSettings } from './gcp-settings.js';
 
 /** How the Google clients connect. Tests point them at a local fake; production leaves it unset. */
 export type GcpClientOptions = Pick<
@@ -56,4 +56,10 @@ export function resolvePolling(options: Pick<GcpBackendOptions, 'pollIntervalMs'
  */
 export function resolveGcpOptions(backend: string, options: GcpBackendOptions, env: NodeJS.ProcessEnv = process.env): ResolvedGcpOptions {
   return { settings: resolveGcpSettings(backend, options, env), polling: resolvePolling(options), clientOptions: options.clientOptions };
+}
+
+/** Checks the values given, without requiring any (a cached service already has its settings). */
+export function checkGcpOptions(options: GcpBackendOptions): void {
+  resolvePolling(options);
+  if (options.stagingBucket) parseStagingBucket(options.stagingBucket);
 }

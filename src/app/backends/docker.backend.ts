@@ -6,7 +6,7 @@ import { DockerExecutorAdapter } from '../../infra/docker/docker-executor.adapte
 import { DockerVolumeStorageAdapter } from '../../infra/docker/docker-volume-storage.adapter.js';
 import { defaultStaging, defaultStagingDir, type DockerBackendOptions, type ResolvedDockerStaging } from '../../infra/docker/docker-options.js';
 import type { GcsClientOptions } from '../../infra/gcp/gcs/gcs-client.js';
-import { createGcsObjectReader } from '../../infra/gcp/gcs/gcs-object-reader.js';
+import { gcsObjectReaderFor } from '../../infra/gcp/gcs/gcs-object-reader.js';
 import { LocalDirectoryStorageAdapter } from '../../infra/local/local-directory-storage.adapter.js';
 import { TOKENS } from '../tokens.js';
 
@@ -16,8 +16,8 @@ export function registerDockerBackend(container: DependencyContainer, options: D
   container.register(TOKENS.DockerClient, { useFactory: instanceCachingFactory(() => options.docker ?? newDockerClient()) });
   container.register<StoragePort>(TOKENS.Storage, {
     useFactory: instanceCachingFactory((c) => {
-      // GcsInput objects are streamed through this process into the staging area.
-      const gcsReader = createGcsObjectReader(gcs);
+      // GcsInput objects are streamed through this process into the staging area, only with explicit GCS access.
+      const gcsReader = gcsObjectReaderFor(gcs, 'docker');
       if (staging.mode === 'bind') return new LocalDirectoryStorageAdapter(staging.hostDir, gcsReader);
       const docker = c.resolve<Docker>(TOKENS.DockerClient);
       return new DockerVolumeStorageAdapter({ docker, volumeName: staging.volumeName, helperImage: staging.helperImage, gcsReader });

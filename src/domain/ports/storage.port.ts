@@ -17,6 +17,11 @@ export interface StoragePort {
   writeBytes(path: string, data: Uint8Array, options?: WriteOptions): Promise<void>;
   /** Streams a local file; never holds it whole in memory. */
   writeFile(path: string, localPath: string, options?: WriteOptions): Promise<void>;
+  /**
+   * Throws a ConfigurationError when copyFromGcs cannot work as configured (e.g. no Cloud Storage access
+   * for a local staging area); the service calls it before anything is staged. Absent: copies always can.
+   */
+  checkCopyFromGcs?(): void;
   /** Copies a `gs://bucket/object` (server-side where the staging area is GCS). */
   copyFromGcs(path: string, gcsUri: string, options?: WriteOptions): Promise<void>;
   /** The object's bytes, or undefined when it does not exist. Meant for small files (smartjob.json). */

@@ -6,6 +6,7 @@ import { validateJob, type SmartJob } from '../job.js';
 import type { ArrayLaunch, ExecutorPort, LaunchSpec } from '../ports/executor.port.js';
 import type { LocalFilesPort } from '../ports/local-files.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
+import type { StoragePort } from '../ports/storage.port.js';
 import { validateArgs, validateEnvMap } from '../validation.js';
 
 /** Options of `run` and `schedule`. */
@@ -39,6 +40,7 @@ export interface ExecutionPlan {
 
 export interface PlanDeps {
   readonly executor: ExecutorPort;
+  readonly storage: StoragePort;
   readonly localFiles: LocalFilesPort;
   readonly logger: LoggerPort;
   readonly now: () => Date;
@@ -61,6 +63,7 @@ export async function planExecution(job: SmartJob, options: ScheduleOptions | un
   const script = await checkScript(resolvedJob.pythonScriptPath, deps.localFiles);
   const inputs = validateInputs(opts.inputs, script ? [script.filename] : []);
   await checkLocalInputs(inputs, deps.localFiles);
+  if (inputs.some((input) => input.kind === 'gcs')) deps.storage.checkCopyFromGcs?.();
 
   const ignored = ignoredSettings(config, deps.executor.supportedSettings);
   if (ignored.length > 0) deps.logger.warn(`the ${deps.executor.backend} backend ignores these settings: ${ignored.join(', ')}`);

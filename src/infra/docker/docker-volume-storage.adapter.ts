@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
-import { StorageError, ValidationError } from '../../domain/errors.js';
+import { ConfigurationError, StorageError, ValidationError } from '../../domain/errors.js';
 import type { StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
 import type { GcsObjectReader } from '../local/local-directory-storage.adapter.js';
 import { checkStagingPath } from '../local/staging-path.js';
@@ -21,7 +21,7 @@ export interface DockerVolumeStorageOptions {
   readonly volumeName: string;
   /** Image of the helper containers (must be present on the daemon and have `rm`), e.g. a busybox. */
   readonly helperImage: string;
-  /** Opens `gs://` objects for copyFromGcs. @default none: copyFromGcs throws a StorageError */
+  /** Reads `gs://` objects for copyFromGcs. @default none: a GcsInput is a ConfigurationError */
   readonly gcsReader?: GcsObjectReader;
 }
 
@@ -64,16 +64,21 @@ export class DockerVolumeStorageAdapter implements StoragePort {
     await this.put(checked, () => packLocalFile(checked, size, localPath), options);
   }
 
+  checkCopyFromGcs(): void {
+    if (!this.options.gcsReader) throw new ConfigurationError('gcs', 'cannot copy gs:// inputs: no Cloud Storage reader is configured for the Docker volume staging area');
+    this.options.gcsReader.check();
+  }
+
   /** Spooled to a local temp file first: a tar entry needs its size before its content. */
   async copyFromGcs(path: string, gcsUri: string, options?: WriteOptions): Promise<void> {
     const checked = checkStagingPath(path);
-    const reader = this.options.gcsReader;
-    if (!reader) throw new StorageError(`cannot copy ${gcsUri}: no GCS reader is configured for the Docker volume staging area`);
+    this.checkCopyFromGcs();
+    const reader = this.options.gcsReader!;
     if (options?.ifAbsent) await this.refuseExisting(checked);
     const dir = await mkdtemp(join(tmpdir(), 'smartjob-gcs-'));
     try {
       const spool = join(dir, 'object');
-      await pipeline(await reader(gcsUri, options?.signal), createWriteStream(spool), { signal: options?.signal });
+      await pipeline(await reader.open(gcsUri, options?.signal), createWriteStream(spool), { signal: options?.signal });
       await this.writeFile(checked, spool, options);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -3,12 +3,16 @@ import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { StorageError } from '../../domain/errors.js';
+import { ConfigurationError, StorageError } from '../../domain/errors.js';
 import type { StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
 import { checkStagingPath } from './staging-path.js';
 
-/** Opens a readable stream of a `gs://` object, for copying GCS inputs into a local staging area. */
-export type GcsObjectReader = (gcsUri: string, signal?: AbortSignal) => Promise<NodeJS.ReadableStream>;
+/** Reads `gs://` objects for a staging area that is not GCS: a GcsInput is streamed through this process. */
+export interface GcsObjectReader {
+  /** Throws a ConfigurationError when objects cannot be read as configured; checked before anything is staged. */
+  check(): void;
+  open(gcsUri: string, signal?: AbortSignal): Promise<NodeJS.ReadableStream>;
+}
 
 /** Staging area in a host directory (the Docker backend bind-mounts it at /staging). */
 export class LocalDirectoryStorageAdapter implements StoragePort {
@@ -47,10 +51,15 @@ export class LocalDirectoryStorageAdapter implements StoragePort {
     }
   }
 
+  checkCopyFromGcs(): void {
+    if (!this.gcsReader) throw new ConfigurationError('gcs', 'cannot copy gs:// inputs: no Cloud Storage reader is configured for the local staging area');
+    this.gcsReader.check();
+  }
+
   async copyFromGcs(path: string, gcsUri: string, options?: WriteOptions): Promise<void> {
-    const reader = this.gcsReader;
-    if (!reader) throw new StorageError(`cannot copy ${gcsUri}: no GCS client is configured for the local staging area`);
-    await this.writeStream(path, () => reader(gcsUri, options?.signal), options);
+    this.checkCopyFromGcs();
+    const reader = this.gcsReader!;
+    await this.writeStream(path, () => reader.open(gcsUri, options?.signal), options);
   }
 
   async read(path: string): Promise<Uint8Array | undefined> {

@@ -83,7 +83,7 @@ export async function startCloudRun(options: Partial<CloudRunBackendOptions> = {
     docker, fake, adapter, clientOptions, bucketDir, storage, logger, newAdapter,
     async plan(job, executionConfig) {
       const smartJob: SmartJob = { namespace: TEST_NAMESPACE, dockerImage: 'smartjob-test/busybox:local', ...job };
-      const plan = await planExecution(smartJob, { executionConfig }, { executor: adapter, localFiles: new NodeLocalFilesAdapter(), logger, now: () => new Date() });
+      const plan = await planExecution(smartJob, { executionConfig }, { executor: adapter, storage, localFiles: new NodeLocalFilesAdapter(), logger, now: () => new Date() });
       await stageExecution(storage, plan);
       return plan.spec;
     },

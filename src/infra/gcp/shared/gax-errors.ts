@@ -43,10 +43,6 @@ export function grpcCodeOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-export function hasGrpcCode(error: unknown, code: number): boolean {
-  return grpcCodeOf(error) === code;
-}
-
 /** The gRPC code of an error or of its `cause`, so an already translated error still tells it. */
 export function grpcCodeIn(error: unknown): number | undefined {
   return grpcCodeOf(error) ?? grpcCodeOf((error as { cause?: unknown } | null)?.cause);

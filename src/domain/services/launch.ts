@@ -23,28 +23,38 @@ export async function launchWithRetry(
   logger: LoggerPort,
   options: LaunchRetryOptions,
 ): Promise<{ logUrl: string }> {
-  return pRetry(
-    async (attempt) => {
-      if (attempt > 1) {
-        const existing = await executor.getStatus(spec.executionId);
-        if (existing) return { logUrl: existing.logUrl };
-      }
-      const timeout = AbortSignal.timeout(options.attemptTimeoutSeconds * 1000);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-      return executor.launch(spec, signal);
-    },
-    {
-      retries: options.maxAttempts - 1,
-      minTimeout: options.minBackoffMs ?? 250,
-      factor: 2,
-      signal: options.signal,
-      shouldRetry: (error) => isRetryable(error) || (error.name === 'TimeoutError' && !options.signal?.aborted),
-      onFailedAttempt: (error) => {
-        if (error.retriesLeft > 0 && (isRetryable(error) || error.name === 'TimeoutError')) {
-          logger.warn(`launch of ${spec.executionId} failed (attempt ${error.attemptNumber}), retrying: ${error.message}`);
-          options.onRetry?.(error, error.attemptNumber, error.retriesLeft);
+  let inFlight: Promise<unknown> | undefined;
+  try {
+    return await pRetry(
+      async (attempt) => {
+        if (attempt > 1) {
+          const existing = await executor.getStatus(spec.executionId);
+          if (existing) return { logUrl: existing.logUrl };
         }
+        const timeout = AbortSignal.timeout(options.attemptTimeoutSeconds * 1000);
+        const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+        const launched = executor.launch(spec, signal);
+        inFlight = launched.catch(() => undefined);
+        return launched;
       },
-    },
-  );
+      {
+        retries: options.maxAttempts - 1,
+        minTimeout: options.minBackoffMs ?? 250,
+        factor: 2,
+        signal: options.signal,
+        shouldRetry: (error) => isRetryable(error) || (error.name === 'TimeoutError' && !options.signal?.aborted),
+        onFailedAttempt: (error) => {
+          if (error.retriesLeft > 0 && (isRetryable(error) || error.name === 'TimeoutError')) {
+            logger.warn(`launch of ${spec.executionId} failed (attempt ${error.attemptNumber}), retrying: ${error.message}`);
+            options.onRetry?.(error, error.attemptNumber, error.retriesLeft);
+          }
+        },
+      },
+    );
+  } catch (error) {
+    // An abort rejects at once, while the attempt may still be undoing a half-made start (Docker: removing the
+    // container it created): whoever asks the backend about this execution next must see the outcome, not the race.
+    await inFlight;
+    throw error;
+  }
 }

@@ -4,6 +4,7 @@ import type { BackendType } from '../../domain/backend-type.js';
 import type { ExecutionState } from '../../domain/execution.js';
 import { SmartJobError } from '../../domain/errors.js';
 import { getExecutorService } from '../executor-factory.js';
+import { exitWhenFlushed } from './exit.js';
 import { jobFromFlags } from './parse-job.js';
 
 const USAGE = `usage: smartjob <command> [flags]
@@ -21,7 +22,7 @@ const parse = () => parseArgs({
     backend: { type: 'string', default: 'docker' },
     name: { type: 'string' }, namespace: { type: 'string' }, image: { type: 'string' }, script: { type: 'string' },
     env: { type: 'string', multiple: true }, input: { type: 'string', multiple: true },
-    timeout: { type: 'string' }, forget: { type: 'boolean' }, follow: { type: 'boolean' },
+    timeout: { type: 'string' }, forget: { type: 'boolean' }, json: { type: 'boolean' }, follow: { type: 'boolean' },
     state: { type: 'string', multiple: true }, 'older-than': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   },
 });
@@ -64,10 +65,10 @@ function print(value: unknown, code: number): number {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     const label = error instanceof SmartJobError ? `${error.name} (${error.code})` : 'error';
     process.stderr.write(`smartjob: ${label}: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
+    return exitWhenFlushed(2);
   },
 );

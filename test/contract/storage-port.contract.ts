@@ -70,6 +70,13 @@ export function storagePortContract(name: string, create: () => Promise<StorageC
       assert.equal(await storage.read(`${dir}/no/such/dir/missing.json`), undefined);
     });
 
+    it('refuses to read a directory as a file, saying it is a directory', async () => {
+      const dir = fresh();
+      await storage.createDirectory(`${dir}/out/smartjob.json`);
+      await storage.writeBytes(`${dir}/out/smartjob.json/inner.txt`, text('x'));
+      await assert.rejects(storage.read(`${dir}/out/smartjob.json`), (error: unknown) => error instanceof StorageError && /directory/.test(error.message));
+    });
+
     it('copies a gs:// object, and refuses a missing one with NotFoundError writing nothing', async () => {
       const dir = fresh();
       const data = randomBytes(300_000);

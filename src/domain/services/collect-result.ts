@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { isRetryable } from '../errors.js';
+import { isRetryable, StorageError } from '../errors.js';
 import { OUTPUT_JSON_FILENAME, type FinalState } from '../execution.js';
 import type { ResolvedExecutionConfig } from '../execution-config.js';
 import type { StoragePort } from '../ports/storage.port.js';
@@ -10,14 +10,21 @@ export interface JsonOutput {
   readonly jsonOutputError: string | undefined;
 }
 
-/** Reads `<outputDir>/smartjob.json`: absent gives undefined, malformed is reported in the result, not thrown. */
+/** Reads `<outputDir>/smartjob.json`: absent gives undefined; malformed or unreadable (a directory) is reported in the result, not thrown. */
 export async function readJsonOutput(storage: StoragePort, outputDir: string, config: Pick<ResolvedExecutionConfig, 'retry' | 'timeout'>): Promise<JsonOutput> {
   const path = `${outputDir}/${OUTPUT_JSON_FILENAME}`;
-  const bytes = await pRetry(() => storage.read(path, { signal: AbortSignal.timeout(config.timeout.timeoutSecondsDownload * 1000) }), {
-    retries: config.retry.maxAttemptsDownload - 1,
-    minTimeout: 200,
-    shouldRetry: isRetryable,
-  });
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await pRetry(() => storage.read(path, { signal: AbortSignal.timeout(config.timeout.timeoutSecondsDownload * 1000) }), {
+      retries: config.retry.maxAttemptsDownload - 1,
+      minTimeout: 200,
+      shouldRetry: isRetryable,
+    });
+  } catch (error) {
+    // e.g. the job made smartjob.json a directory: the job's doing, so part of its result
+    if (error instanceof StorageError && !error.retryable) return { jsonOutput: undefined, jsonOutputError: error.message };
+    throw error;
+  }
   if (bytes === undefined) return { jsonOutput: undefined, jsonOutputError: undefined };
   try {
     return { jsonOutput: JSON.parse(new TextDecoder().decode(bytes)), jsonOutputError: undefined };

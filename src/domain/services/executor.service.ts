@@ -209,10 +209,13 @@ export class ExecutorService {
       if (isFinal(status.state)) track.finished({ ...status, state: status.state });
       return undefined;
     }
-    const result = await this.resultOf(status, execution.config);
-    track.finished({ ...status, state: result.state }, result);
-    await executor.release?.(execution.id);
-    return result;
+    try {
+      const result = await this.resultOf(status, execution.config);
+      track.finished({ ...status, state: result.state }, result);
+      return result;
+    } finally {
+      await executor.release?.(execution.id); // whatever reading the outputs gave, the container is not left behind
+    }
   }
 
   /** Aborted before anything started: nothing is left behind and the result says CANCELLED. */

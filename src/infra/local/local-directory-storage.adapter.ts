@@ -66,7 +66,9 @@ export class LocalDirectoryStorageAdapter implements StoragePort {
     try {
       return await readFile(this.abs(path));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (code === 'EISDIR') throw new StorageError(`cannot read ${this.location(path)}: it is a directory, not a file`, { cause: error });
       throw new StorageError(`cannot read ${this.location(path)}: ${(error as Error).message}`, { cause: error });
     }
   }

@@ -69,6 +69,14 @@ describe('Docker backend: run', () => {
     assert.ok(peak >= 1 && peak <= 2, `peak of ${peak} running containers`);
   });
 
+  it('a smartjob.json that is a directory is reported in the result, and leaves no container', async () => {
+    const result = await fx.service.run(job('jsondir', 'mkdir "$OUTPUT_PATH/smartjob.json"'));
+    assert.equal(result.state, 'SUCCEEDED');
+    assert.equal(result.jsonOutput, undefined);
+    assert.match(result.jsonOutputError ?? '', /smartjob\.json.*directory/);
+    assert.equal((await containersOf(fx.docker)).length, 0);
+  });
+
   it('a missing image is a typed error naming it, and leaves nothing', async () => {
     const image = '127.0.0.1:9/smartjob-missing:nope'; // loopback registry that refuses at once: no outside traffic
     await assert.rejects(fx.service.run({ ...job('noimage', 'true'), dockerImage: image }), (e: unknown) => e instanceof ImageUnavailableError && e.image === image && e.message.includes(image));

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Bucket, Storage } from '@google-cloud/storage';
-import { NotFoundError, ValidationError } from '../../../domain/errors.js';
+import { NotFoundError, StorageError, ValidationError } from '../../../domain/errors.js';
 import type { StoragePort, WriteOptions } from '../../../domain/ports/storage.port.js';
 import { checkStagingPath } from '../../local/staging-path.js';
 import { checkClientOptions, createStorageClient, type GcsClientOptions } from './gcs-client.js';
@@ -103,7 +103,10 @@ export class GcsStorageAdapter implements StoragePort {
     try {
       return await collect(bucket.file(name).createReadStream(), options?.signal);
     } catch (error) {
-      if (gcsStatus(error) === 404 && !isMissingBucket(error) && !options?.signal?.aborted) return undefined;
+      if (gcsStatus(error) === 404 && !isMissingBucket(error) && !options?.signal?.aborted) {
+        if (await isDirectory(bucket, name)) throw new StorageError(`cannot read ${uri}: it is a directory, not a file`);
+        return undefined;
+      }
       throw translateGcsError(error, { action: `read ${uri}`, target: uri, signal: options?.signal });
     }
   }
@@ -137,6 +140,12 @@ export class GcsStorageAdapter implements StoragePort {
       throw translated;
     }
   }
+}
+
+/** Objects under `name/` (a marker or files written through a mount) make `name` a directory. */
+async function isDirectory(bucket: Bucket, name: string): Promise<boolean> {
+  const [files] = await bucket.getFiles({ prefix: `${name}/`, maxResults: 1, autoPaginate: false });
+  return files.length > 0;
 }
 
 /** ifGenerationMatch 0: "only if no live object has this name", checked by the server. */

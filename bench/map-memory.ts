@@ -39,9 +39,18 @@ class DiscardingStorage implements StoragePort {
     this.bytesWritten += data.byteLength;
   }
   async writeFile(): Promise<void> {}
+  async writeStream(_path: string, data: AsyncIterable<Uint8Array>): Promise<void> {
+    for await (const chunk of data) this.bytesWritten += chunk.byteLength;
+  }
   async copyFromGcs(): Promise<void> {}
   async read(): Promise<Uint8Array | undefined> {
     return undefined;
+  }
+  async readStream(): Promise<AsyncIterable<Uint8Array> | undefined> {
+    return undefined;
+  }
+  async listExecutionDirectories(): Promise<readonly string[]> {
+    return [];
   }
   async remove(): Promise<void> {}
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +47,7 @@ storagePortContract('LocalDirectoryStorageAdapter', async () => {
     storage: new LocalDirectoryStorageAdapter(root, reader()),
     locationPrefix: `${pathToFileURL(root).href}/`,
     putGcsObject,
+    directoryExists: (path) => isDirectory(join(root, path)),
     dispose: () => rm(root, { recursive: true, force: true }),
   };
 });
@@ -54,7 +55,8 @@ storagePortContract('LocalDirectoryStorageAdapter', async () => {
 storagePortContract('GcsStorageAdapter (wire-level fake)', async () => {
   const storage = new GcsStorageAdapter({ stagingBucket: 'gs://contract-staging/runs', apiEndpoint: fake.endpoint, projectId: 'contract', maxRetries: 1 });
   // the objects live in the fake's temporary root, removed when the fake closes
-  return { storage, locationPrefix: 'gs://contract-staging/runs/', putGcsObject, dispose: async () => undefined };
+  const directoryExists = (path: string) => isDirectory(join(fake.bucketDir('contract-staging'), 'runs', path)); // the fake keeps markers as directories
+  return { storage, locationPrefix: 'gs://contract-staging/runs/', putGcsObject, directoryExists, dispose: async () => undefined };
 });
 
 storagePortContract('DockerVolumeStorageAdapter', async () => {
@@ -65,6 +67,7 @@ storagePortContract('DockerVolumeStorageAdapter', async () => {
     storage,
     locationPrefix: `docker-volume://${volumeName}/`,
     putGcsObject,
+    directoryExists: (path) => directoryInVolume(volumeName, path),
     async dispose() {
       await storage.dispose();
       await docker.getVolume(volumeName).remove();
@@ -130,6 +133,24 @@ describe('DockerVolumeStorageAdapter specifics', () => {
     assert.deepEqual(leftovers.filter((c) => c.Labels['smartjob.volume']?.startsWith(VOLUME_PREFIX)).map((c) => c.Id), []);
   });
 });
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+/** `test -d` in a throw-away container that mounts the volume. */
+async function directoryInVolume(volumeName: string, path: string): Promise<boolean> {
+  const probe = await docker.createContainer({
+    Image: BUSYBOX_IMAGE, Cmd: ['test', '-d', `/staging/${path}`], Labels: { 'smartjob.test': VOLUME_PREFIX },
+    HostConfig: { NetworkMode: 'none', Mounts: [{ Type: 'volume', Source: volumeName, Target: '/staging' }] },
+  });
+  try {
+    await probe.start();
+    return ((await probe.wait()) as { StatusCode: number }).StatusCode === 0;
+  } finally {
+    await probe.remove({ force: true });
+  }
+}
 
 function helpersOf(volumeName: string) {
   return docker.listContainers({ all: true, filters: { label: ['smartjob.role=staging-helper', `smartjob.volume=${volumeName}`] } });

@@ -16,6 +16,8 @@ export interface StorageContractSubject {
   readonly locationPrefix: string;
   /** Stores an object in the GCS fake and returns its `gs://` URI (the source of copyFromGcs). */
   putGcsObject(name: string, data: Uint8Array): Promise<string>;
+  /** Whether the backing store still has `path` as a directory (a marker, for GCS). */
+  directoryExists(path: string): Promise<boolean>;
   dispose(): Promise<void>;
 }
 
@@ -160,6 +162,69 @@ export function storagePortContract(name: string, create: () => Promise<StorageC
       controller.abort(new Error('caller gave up'));
       await assert.rejects(storage.writeBytes(`${dir}/aborted.txt`, text('x'), { signal: controller.signal }));
       assert.equal(await storage.read(`${dir}/aborted.txt`), undefined);
+    });
+
+    it('streams a 16 MiB write in pieces and reads it back as a stream', async () => {
+      const dir = fresh();
+      const hash = createHash('sha256');
+      async function* pieces() {
+        for (let i = 0; i < 16; i++) {
+          const piece = randomBytes(MIB);
+          hash.update(piece);
+          yield piece;
+        }
+      }
+      await storage.writeStream(`${dir}/logs.jsonl`, pieces());
+      const expected = hash.digest('hex');
+      const back = createHash('sha256');
+      let size = 0;
+      for await (const chunk of (await storage.readStream(`${dir}/logs.jsonl`))!) {
+        back.update(chunk);
+        size += chunk.byteLength;
+      }
+      assert.equal(size, 16 * MIB);
+      assert.equal(back.digest('hex'), expected);
+      assert.equal(await storage.readStream(`${dir}/absent.jsonl`), undefined);
+      await storage.createDirectory(`${dir}/a-dir`);
+      await storage.writeBytes(`${dir}/a-dir/x`, text('x'));
+      await assert.rejects(storage.readStream(`${dir}/a-dir`), (error: unknown) => error instanceof StorageError && /directory/.test(error.message));
+    });
+
+    it('lists execution directories four levels deep, by prefix, by id and by age of their newest entry', async () => {
+      const ns = `${fresh()}x`;
+      const [a1, a2, b1] = [`${ns}-a/2020-01-01/0000/id1`, `${ns}-a/2020-01-01/0001/id2`, `${ns}-b/2020-01-02/2359/id3`];
+      await storage.writeBytes(`${a1}/output/smartjob.json`, text('{}'));
+      await storage.createDirectory(`${a2}/input`);
+      await storage.writeBytes(`${b1}/input/in.txt`, text('in'));
+      await storage.writeBytes(`${ns}-a/2020-01-01/0000/a-file`, text('not an execution'));
+      const mine = async (query = {}) => (await storage.listExecutionDirectories(query)).filter((d) => d.startsWith(`${ns}-`));
+      assert.deepEqual(await mine(), [a1, a2, b1]);
+      assert.deepEqual(await mine({ prefix: `${ns}-a` }), [a1, a2]);
+      assert.deepEqual(await storage.listExecutionDirectories({ prefix: `${ns}-`, executionId: 'id2' }), [a2]);
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // the volume adapter sees mtimes in whole seconds
+      const cutoff = new Date();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await storage.writeBytes(`${a1}/output/late.txt`, text('written after the cutoff'));
+      assert.deepEqual(await mine({ modifiedBefore: cutoff }), [a2, b1]);
+      assert.deepEqual(await mine({ modifiedBefore: new Date(Date.now() + 60_000) }), [a1, a2, b1]);
+      assert.deepEqual(await mine({ modifiedBefore: new Date(Date.now() - 3_600_000) }), []);
+    });
+
+    it('removes the date and time directories a removal leaves empty, and no others', async () => {
+      const ns = `${fresh()}p-job`;
+      const [first, second, other] = [`${ns}/2020-01-01/0000/id1`, `${ns}/2020-01-01/0000/id2`, `${ns}/2020-01-01/0001/id3`];
+      for (const dir of [first, second, other]) {
+        await storage.createDirectory(`${dir}/output`);
+        await storage.writeBytes(`${dir}/output/smartjob.json`, text('{}'));
+      }
+      await storage.remove(first);
+      assert.equal(await subject.directoryExists(`${ns}/2020-01-01/0000`), true, 'holds id2');
+      await storage.remove(second);
+      assert.equal(await subject.directoryExists(`${ns}/2020-01-01/0000`), false, 'left empty');
+      assert.equal(await subject.directoryExists(`${ns}/2020-01-01`), true, 'holds 0001');
+      await storage.remove(other);
+      assert.equal(await subject.directoryExists(`${ns}/2020-01-01`), false);
+      assert.deepEqual(await storage.listExecutionDirectories({ prefix: ns }), []);
     });
 
     it('tells where a path is', () => {

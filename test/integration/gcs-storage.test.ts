@@ -175,6 +175,15 @@ describe('GcsStorageAdapter against the wire-level fake', () => {
     assert.deepEqual(prefixes, ['fidelity/list/sub/']);
   });
 
+  it('keeps the markers of the current day and minute when a removal empties them (other processes cache them)', async () => {
+    const now = new Date().toISOString();
+    const dir = `markers-job/${now.slice(0, 10)}/${now.slice(11, 13)}${now.slice(14, 16)}`;
+    await storage.createDirectory(`${dir}/id1/output`);
+    await storage.remove(`${dir}/id1`);
+    const [files] = await client.bucket('staging').getFiles({ prefix: 'runs/markers-job/' });
+    assert.deepEqual(files.map((f) => f.name).sort(), ['runs/markers-job/', `runs/markers-job/${now.slice(0, 10)}/`, `runs/${dir}/`]);
+  });
+
   it('checks its options at once', () => {
     assert.throws(() => new GcsStorageAdapter({ stagingBucket: 's3://nope' }), (e) => e instanceof ConfigurationError && e.setting === 'stagingBucket');
     assert.throws(() => new GcsStorageAdapter({ stagingBucket: 'gs://b/../x' }), ConfigurationError);

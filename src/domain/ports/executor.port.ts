@@ -71,6 +71,11 @@ export interface ExecutorPort {
    * Without it, `runArray` runs N executions through the service. @default false
    */
   readonly nativeArrays?: boolean;
+  /**
+   * True when `release` deletes the backend's only record of the execution and its logs (Docker removes the
+   * container): the service first keeps both in the execution's staging directory. @default false
+   */
+  readonly releaseDeletesRecord?: boolean;
   /** Where the staging root is visible inside the job's container. */
   containerStagingRoot(config: ResolvedExecutionConfig): string;
   /** The optional settings this backend honours; the service warns about any other one a call sets. */

@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { NotFoundError, NotSupportedError, ValidationError } from '../errors.js';
-import { FINAL_STATES, isFinal } from '../execution.js';
+import { isFinal } from '../execution.js';
 import { resolveExecutionConfig } from '../execution-config.js';
 import { validateJob, type SmartJob } from '../job.js';
 import type { ExecutorPort, ListFilter, LogLine, LogOptions } from '../ports/executor.port.js';
@@ -10,6 +10,8 @@ import type { StoragePort } from '../ports/storage.port.js';
 import type { ExecutionResult, ExecutionStatus, SchedulingDetails } from '../result.js';
 import { optionalPositiveInteger } from '../validation.js';
 import { readTaskResults } from './array-tasks.js';
+import { archiveExecution, findArchivedDirectory, readArchivedLogs, readArchivedStatus } from './archive.js';
+import { cleanupExecutions, type CleanupOptions } from './cleanup.js';
 import { buildResult, readJsonOutput } from './collect-result.js';
 import { ExecutionEvents, type ExecutionEventListener, type ExecutionEventType, type ExecutionTracker } from './execution-events.js';
 import type { ItemSource } from './fan-out.js';
@@ -19,6 +21,8 @@ import { planExecution, type ExecutionPlan, type RunOptions, type ScheduleOption
 import { runArray, type ArrayOptions, type ArrayResult } from './run-array.js';
 import { stageExecution } from './stage.js';
 import { waitForFinal } from './wait-for-final.js';
+
+export type { CleanupOptions } from './cleanup.js';
 
 export interface ExecutorServiceDeps {
   readonly executor: ExecutorPort;
@@ -39,12 +43,6 @@ export interface Scheduled<R> {
 export interface AttachOptions {
   /** Aborting stops waiting; the execution itself goes on. */
   readonly signal?: AbortSignal;
-}
-
-export interface CleanupOptions {
-  /** Only executions that stopped at least this long ago. @default 0 */
-  readonly olderThanSeconds?: number;
-  readonly namespace?: string;
 }
 
 const EXECUTION_ID_RULE = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -128,28 +126,29 @@ export class ExecutorService {
   }
 
   async getStatus(executionId: string): Promise<ExecutionStatus> {
-    return this.requireStatus(executionId);
+    return (await this.require(executionId)).status;
   }
 
   /** Waits for an execution (scheduled by any process) and returns the same result `run` would. */
   async attach(executionId: string, options?: AttachOptions): Promise<ExecutionResult> {
-    await this.requireStatus(executionId);
-    const status = await this.deps.executor.wait(executionId, { signal: options?.signal });
+    const found = await this.require(executionId);
+    const status = found.archived ? found.status : await this.deps.executor.wait(executionId, { signal: options?.signal });
     return this.resultOf(status, resolveExecutionConfig({}));
   }
 
   /** Idempotent: cancelling a finished execution changes nothing. */
   async cancel(executionId: string): Promise<void> {
-    await this.requireStatus(executionId);
-    await this.deps.executor.cancel(executionId);
+    const found = await this.require(executionId);
+    if (!found.archived) await this.deps.executor.cancel(executionId);
   }
 
-  /** Output lines tagged by stream; with `follow` it streams until the execution ends. */
+  /** Output lines tagged by stream; with `follow` it streams until the execution ends. Kept after `run` too. */
   async *logs(executionId: string, options?: LogOptions): AsyncIterable<LogLine> {
-    const { logUrl } = await this.requireStatus(executionId);
+    const found = await this.require(executionId);
     const { executor } = this.deps;
-    if (!executor.logs) throw new NotSupportedError(`live log streaming is not supported on the ${this.backend} backend; see ${logUrl}`);
-    yield* executor.logs(executionId, options);
+    if (found.archived) yield* readArchivedLogs(this.deps.storage, found.status.baseDir, options?.signal);
+    else if (!executor.logs) throw new NotSupportedError(`live log streaming is not supported on the ${this.backend} backend; see ${found.status.logUrl}`);
+    else yield* executor.logs(executionId, options);
   }
 
   list(filter: ListFilter = {}): Promise<readonly ExecutionStatus[]> {
@@ -158,18 +157,7 @@ export class ExecutorService {
 
   /** Removes finished executions' backend objects and staging directories; never a running one. */
   async cleanup(options: CleanupOptions = {}): Promise<{ readonly removed: readonly string[] }> {
-    const olderThan = options.olderThanSeconds ?? 0;
-    if (typeof olderThan !== 'number' || !(olderThan >= 0)) throw new ValidationError('olderThanSeconds', 'must be a number >= 0', olderThan);
-    const cutoff = this.now().getTime() - olderThan * 1000;
-    const finished = await this.deps.executor.list({ namespace: options.namespace, states: FINAL_STATES });
-    const removed: string[] = [];
-    for (const status of finished) {
-      if (!isFinal(status.state) || (status.stopped?.getTime() ?? Infinity) > cutoff) continue;
-      await this.deps.executor.remove(status.executionId);
-      await this.deps.storage.remove(status.baseDir);
-      removed.push(status.executionId);
-    }
-    return { removed };
+    return { removed: await cleanupExecutions(this.deps.executor, this.deps.storage, options, this.now()) };
   }
 
   /** Releases what the service's adapters hold (e.g. the Docker volume helper). Executions go on. */
@@ -210,7 +198,8 @@ export class ExecutorService {
       return undefined;
     }
     try {
-      const result = await this.resultOf(status, execution.config);
+      const kept = executor.releaseDeletesRecord ? await archiveExecution(executor, storage, logger, status) : status;
+      const result = await this.resultOf(kept, execution.config);
       track.finished({ ...status, state: result.state }, result);
       return result;
     } finally {
@@ -256,12 +245,22 @@ export class ExecutorService {
     };
   }
 
-  private async requireStatus(executionId: string): Promise<ExecutionStatus> {
+  /** The backend's status, else (a finished `run` the backend forgot) the one kept in its staging directory. */
+  private async require(executionId: string): Promise<{ readonly status: ExecutionStatus; readonly archived: boolean }> {
     if (typeof executionId !== 'string' || !EXECUTION_ID_RULE.test(executionId)) {
       throw new ValidationError('executionId', 'must be an execution id (lowercase letters, digits, hyphens)', executionId);
     }
-    const status = await this.deps.executor.getStatus(executionId);
-    if (!status) throw new NotFoundError(`execution '${executionId}'`, `execution '${executionId}' was not found on the ${this.backend} backend`);
-    return status;
+    const live = await this.deps.executor.getStatus(executionId);
+    if (live) return { status: live, archived: false };
+    const archived = await this.archivedStatus(executionId);
+    if (archived) return { status: archived, archived: true };
+    throw new NotFoundError(`execution '${executionId}'`, `execution '${executionId}' was not found on the ${this.backend} backend`);
+  }
+
+  private async archivedStatus(executionId: string): Promise<ExecutionStatus | undefined> {
+    if (!this.deps.executor.releaseDeletesRecord) return undefined;
+    const dir = await findArchivedDirectory(this.deps.storage, executionId);
+    const status = dir === undefined ? undefined : await readArchivedStatus(this.deps.storage, dir);
+    return status?.executionId === executionId ? status : undefined;
   }
 }

@@ -8,7 +8,7 @@ import type { ExecutionStatus } from '../../domain/result.js';
 import { RECORD_KEYS } from '../shared/execution-record.js';
 import { statusCodeOf, tolerating, translateDockerError } from './docker-errors.js';
 import { ensureImage } from './docker-image.js';
-import { demuxLines } from './docker-logs.js';
+import { containerLogStream, demuxLines } from './docker-logs.js';
 import { STAGING_MOUNT, type DockerExecutorSettings } from './docker-options.js';
 import { containerSpec, logCommand, statusFromInspect, type StopReason } from './docker-mapper.js';
 import { stopContainerFor, untilExitOrDeadline } from './docker-stop.js';
@@ -21,6 +21,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
   readonly backend = 'docker' as const;
   /** Limits and labels; no GCP placement, machine shapes, VPC, sidecars, and no re-run of a failed job. */
   readonly supportedSettings: readonly BackendSetting[] = ['cpu', 'memoryGb', 'labels'];
+  readonly releaseDeletesRecord = true;
   private readonly docker: Docker;
   /** execution id → container id, so this process skips a list call for the executions it knows. */
   private readonly containerIds = new Map<string, string>();
@@ -101,13 +102,11 @@ export class DockerExecutorAdapter implements ExecutorPort {
 
   async *logs(executionId: string, options?: LogOptions): AsyncIterable<LogLine> {
     const { container } = await this.require(executionId);
-    const follow = options?.follow ?? false;
-    const common = { stdout: true, stderr: true, abortSignal: options?.signal };
-    // Without follow dockerode answers with the whole (multiplexed) buffer, with follow a stream.
-    const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = follow
-      ? ((await container.logs({ ...common, follow: true })) as unknown as AsyncIterable<Uint8Array>)
-      : [await container.logs({ ...common, follow: false })];
-    yield* demuxLines(chunks);
+    try {
+      yield* demuxLines(await containerLogStream(container, options?.follow ?? false, options?.signal));
+    } catch (error) {
+      throw translateDockerError(error, `reading the logs of ${executionId}`);
+    }
   }
 
   async list(filter: ListFilter): Promise<readonly ExecutionStatus[]> {

@@ -1,4 +1,6 @@
 import { TextDecoder } from 'node:util';
+import type Docker from 'dockerode';
+import type DockerModem from 'docker-modem';
 import type { LogLine } from '../../domain/ports/executor.port.js';
 
 type Stream = LogLine['stream'];
@@ -27,4 +29,25 @@ export async function* demuxLines(chunks: AsyncIterable<Uint8Array> | Iterable<U
   for (const stream of ['stdout', 'stderr'] as const) {
     if (partial[stream]) yield { stream, line: partial[stream] };
   }
+}
+
+/**
+ * The container's multiplexed log stream. dockerode answers a request without `follow` with one buffer of
+ * everything; asking its modem for a stream keeps a large log out of memory either way.
+ */
+export function containerLogStream(container: Docker.Container, follow: boolean, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+  const modem = container.modem as DockerModem;
+  return new Promise((resolve, reject) => {
+    modem.dial(
+      {
+        path: `/containers/${container.id}/logs?`,
+        method: 'GET',
+        isStream: true,
+        abortSignal: signal,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        options: { stdout: true, stderr: true, follow },
+      } as DockerModem.DialOptions,
+      (error, stream) => (error ? reject(error) : resolve(stream as AsyncIterable<Uint8Array>)),
+    );
+  });
 }

@@ -41,25 +41,33 @@ function asNodeStream(pack: tar.Pack): Readable {
 
 /** The content of the single regular file in a getArchive tar; `what` names it in errors. */
 export async function unpackSingleFile(archive: NodeJS.ReadableStream, what: string, signal?: AbortSignal): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await openSingleFile(archive, what, signal)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** The single regular file of a getArchive tar as a stream; a directory (or anything else) is a StorageError at once. */
+export async function openSingleFile(archive: NodeJS.ReadableStream, what: string, signal?: AbortSignal): Promise<AsyncIterable<Buffer>> {
   const extract = tar.extract();
   const done = pipeline(archive, extract, { signal });
-  let content: Buffer | undefined;
-  let kind: string | undefined;
-  for await (const entry of extract) {
-    if (kind === undefined) {
-      kind = entry.header.type ?? 'file';
-      if (kind === 'file') {
-        const chunks: Buffer[] = [];
-        for await (const chunk of entry) chunks.push(chunk as Buffer);
-        content = Buffer.concat(chunks);
-        continue;
-      }
-    }
-    entry.resume(); // a directory's children: not read
+  done.catch(() => undefined); // awaited below on the normal path; an early stop destroys the extract on purpose
+  const entries = extract[Symbol.asyncIterator]();
+  const first = await entries.next();
+  const kind = first.done ? undefined : (first.value.header.type ?? 'file');
+  if (first.done || kind !== 'file') {
+    extract.destroy();
+    throw new StorageError(`cannot read ${what}: it is a ${kind ?? 'missing entry'}, not a regular file`);
   }
-  await done;
-  if (content === undefined) throw new StorageError(`cannot read ${what}: it is a ${kind ?? 'missing entry'}, not a regular file`);
-  return content;
+  const entry = first.value;
+  return (async function* () {
+    try {
+      for await (const chunk of entry) yield chunk as Buffer;
+      for (let next = await entries.next(); !next.done; next = await entries.next()) next.value.resume();
+      await done;
+    } finally {
+      extract.destroy();
+    }
+  })();
 }
 
 /** A tar entry needs the size up front; a missing or special local file is refused before anything is sent. */

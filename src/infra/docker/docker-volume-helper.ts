@@ -1,5 +1,6 @@
 import type Dockerode from 'dockerode';
 import { StorageError } from '../../domain/errors.js';
+import { demuxLines } from './docker-logs.js';
 import { STAGING_MOUNT } from './docker-options.js';
 import { translateCreateError, translateVolumeError } from './docker-volume-errors.js';
 
@@ -42,15 +43,30 @@ export async function createHelper(settings: HelperSettings, cmd: string[] = ['t
   }
 }
 
-/** Runs `rm -rf` on one path of the volume in a short-lived container; removes the container whatever happens. */
+/**
+ * Removes one path of the volume, then the directories this leaves empty up to /staging, in a short-lived
+ * container (the helper image needs sh, rm, dirname and rmdir, as busybox has).
+ */
 export async function removeInVolume(settings: HelperSettings, path: string): Promise<void> {
-  const action = `remove docker-volume://${settings.volumeName}/${path}`;
-  const container = await createHelper(settings, ['rm', '-rf', '--', `${STAGING_MOUNT}/${path}`]);
+  const script = `rm -rf -- "${STAGING_MOUNT}/$1" || exit 1; parent=$(dirname -- "$1"); [ "$parent" = . ] || (cd ${STAGING_MOUNT} && rmdir -p -- "$parent" 2>/dev/null); exit 0`;
+  await runInVolume(settings, ['sh', '-c', script, 'sh', path], `remove docker-volume://${settings.volumeName}/${path}`);
+}
+
+/**
+ * Runs `cmd` in a short-lived container with the volume at /staging; each line it prints on stdout goes to
+ * `onLine`. Fails when it exits non-zero; removes the container whatever happens.
+ */
+export async function runInVolume(settings: HelperSettings, cmd: string[], action: string, onLine?: (line: string) => void): Promise<void> {
+  const container = await createHelper(settings, cmd);
   let failure: unknown;
   try {
     await container.start();
+    if (onLine) {
+      const output = (await container.logs({ follow: true, stdout: true, stderr: false })) as unknown as AsyncIterable<Uint8Array>;
+      for await (const { line } of demuxLines(output)) onLine(line);
+    }
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
-    if (StatusCode !== 0) throw new StorageError(`cannot ${action}: rm exited with ${StatusCode}`);
+    if (StatusCode !== 0) throw new StorageError(`cannot ${action}: ${cmd[0]} exited with ${StatusCode}`);
   } catch (error) {
     failure = translateVolumeError(error, action);
     throw failure;

@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { ConfigurationError, StorageError, ValidationError } from '../../domain/errors.js';
-import type { StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
+import type { ExecutionDirectoryQuery, StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
 import type { GcsObjectReader } from '../local/local-directory-storage.adapter.js';
 import { checkStagingPath } from '../local/staging-path.js';
-import { localFileSize, packBytes, packDirectory, packLocalFile, unpackSingleFile } from './docker-volume-archive.js';
+import { localFileSize, openSingleFile, packBytes, packDirectory, packLocalFile, unpackSingleFile } from './docker-volume-archive.js';
 import { statusCodeOf } from './docker-errors.js';
 import { translateVolumeError } from './docker-volume-errors.js';
 import { STAGING_MOUNT } from './docker-options.js';
 import { createHelper, ensureVolume, removeInVolume, withSignal } from './docker-volume-helper.js';
+import { listExecutionDirsInVolume } from './docker-volume-listing.js';
 
 export interface DockerVolumeStorageOptions {
   /** The daemon holding the volume; typically a remote one (DOCKER_HOST), where a host directory cannot be shared. */
@@ -69,20 +70,15 @@ export class DockerVolumeStorageAdapter implements StoragePort {
     this.options.gcsReader.check();
   }
 
-  /** Spooled to a local temp file first: a tar entry needs its size before its content. */
+  async writeStream(path: string, data: AsyncIterable<Uint8Array>, options?: WriteOptions): Promise<void> {
+    await this.spooled(checkStagingPath(path), () => data, options);
+  }
+
   async copyFromGcs(path: string, gcsUri: string, options?: WriteOptions): Promise<void> {
     const checked = checkStagingPath(path);
     this.checkCopyFromGcs();
     const reader = this.options.gcsReader!;
-    if (options?.ifAbsent) await this.refuseExisting(checked);
-    const dir = await mkdtemp(join(tmpdir(), 'smartjob-gcs-'));
-    try {
-      const spool = join(dir, 'object');
-      await pipeline(await reader.open(gcsUri, options?.signal), createWriteStream(spool), { signal: options?.signal });
-      await this.writeFile(checked, spool, options);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await this.spooled(checked, () => reader.open(gcsUri, options?.signal), options);
   }
 
   async read(path: string, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array | undefined> {
@@ -95,6 +91,23 @@ export class DockerVolumeStorageAdapter implements StoragePort {
       if (statusCodeOf(error) === 404) return undefined;
       throw translateVolumeError(error, `read ${this.location(checked)}`);
     }
+  }
+
+  async readStream(path: string, options?: { readonly signal?: AbortSignal }): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const checked = checkStagingPath(path);
+    const container = await this.container();
+    try {
+      const archive = await container.getArchive({ path: `${STAGING_MOUNT}/${checked}`, ...withSignal(options?.signal) });
+      return await openSingleFile(archive, this.location(checked), options?.signal);
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw translateVolumeError(error, `read ${this.location(checked)}`);
+    }
+  }
+
+  async listExecutionDirectories(query?: ExecutionDirectoryQuery): Promise<readonly string[]> {
+    await this.container(); // the volume must exist
+    return listExecutionDirsInVolume(this.options, query);
   }
 
   async remove(path: string): Promise<void> {
@@ -125,6 +138,19 @@ export class DockerVolumeStorageAdapter implements StoragePort {
       await container.putArchive(archive(), { path: STAGING_MOUNT, ...withSignal(options?.signal) });
     } catch (error) {
       throw translateVolumeError(error, `write ${this.location(path)}`);
+    }
+  }
+
+  /** Spooled to a local temp file first: a tar entry needs its size before its content. */
+  private async spooled(path: string, source: () => AsyncIterable<Uint8Array> | NodeJS.ReadableStream | Promise<NodeJS.ReadableStream>, options?: WriteOptions): Promise<void> {
+    if (options?.ifAbsent) await this.refuseExisting(path);
+    const dir = await mkdtemp(join(tmpdir(), 'smartjob-spool-'));
+    try {
+      const spool = join(dir, 'object');
+      await pipeline(await source(), createWriteStream(spool), { signal: options?.signal });
+      await this.writeFile(path, spool, options);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }
 

@@ -1,10 +1,11 @@
 import { constants, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { ConfigurationError, StorageError } from '../../domain/errors.js';
-import type { StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
+import type { ExecutionDirectoryQuery, StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
+import { listLocalExecutionDirs, removeEmptyAncestors } from './local-execution-dirs.js';
 import { checkStagingPath } from './staging-path.js';
 
 /** Reads `gs://` objects for a staging area that is not GCS: a GcsInput is streamed through this process. */
@@ -31,7 +32,7 @@ export class LocalDirectoryStorageAdapter implements StoragePort {
   }
 
   async writeBytes(path: string, data: Uint8Array, options?: WriteOptions): Promise<void> {
-    await this.writeStream(path, async function* () { yield data; }, options);
+    await this.pipeInto(path, async function* () { yield data; }, options);
   }
 
   /**
@@ -56,10 +57,14 @@ export class LocalDirectoryStorageAdapter implements StoragePort {
     this.gcsReader.check();
   }
 
+  async writeStream(path: string, data: AsyncIterable<Uint8Array>, options?: WriteOptions): Promise<void> {
+    await this.pipeInto(path, () => data, options);
+  }
+
   async copyFromGcs(path: string, gcsUri: string, options?: WriteOptions): Promise<void> {
     this.checkCopyFromGcs();
     const reader = this.gcsReader!;
-    await this.writeStream(path, () => reader.open(gcsUri, options?.signal), options);
+    await this.pipeInto(path, () => reader.open(gcsUri, options?.signal), options);
   }
 
   async read(path: string): Promise<Uint8Array | undefined> {
@@ -73,11 +78,31 @@ export class LocalDirectoryStorageAdapter implements StoragePort {
     }
   }
 
-  async remove(path: string): Promise<void> {
-    await rm(this.abs(path), { recursive: true, force: true });
+  async readStream(path: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    let handle;
+    try {
+      handle = await open(this.abs(path), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StorageError(`cannot read ${this.location(path)}: ${(error as Error).message}`, { cause: error });
+    }
+    if ((await handle.stat()).isDirectory()) {
+      await handle.close();
+      throw new StorageError(`cannot read ${this.location(path)}: it is a directory, not a file`);
+    }
+    return handle.createReadStream();
   }
 
-  private async writeStream(path: string, source: () => AsyncIterable<unknown> | NodeJS.ReadableStream | Promise<NodeJS.ReadableStream>, options?: WriteOptions): Promise<void> {
+  listExecutionDirectories(query?: ExecutionDirectoryQuery): Promise<readonly string[]> {
+    return listLocalExecutionDirs(this.root, query);
+  }
+
+  async remove(path: string): Promise<void> {
+    await rm(this.abs(path), { recursive: true, force: true });
+    await removeEmptyAncestors(this.root, checkStagingPath(path));
+  }
+
+  private async pipeInto(path: string, source: () => AsyncIterable<unknown> | NodeJS.ReadableStream | Promise<NodeJS.ReadableStream>, options?: WriteOptions): Promise<void> {
     const target = this.abs(path);
     await mkdir(dirname(target), { recursive: true });
     const flags = options?.ifAbsent ? 'wx' : 'w';

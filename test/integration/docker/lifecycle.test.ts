@@ -95,7 +95,7 @@ describe('Docker backend: lifecycle by execution id', () => {
 
     assert.deepEqual((await fx.service.cleanup({ namespace: ns, olderThanSeconds: 3600 })).removed, []);
     const { removed } = await fx.service.cleanup({ namespace: ns, olderThanSeconds: 0 });
-    assert.deepEqual(removed, [kept.details.executionId]);
+    assert.deepEqual(removed, [kept.details.executionId, finished.executionId], "a run()'s staging directory goes too");
     await assert.rejects(fx.service.getStatus(kept.details.executionId), NotFoundError);
     await assert.rejects(access(fileURLToPath(kept.details.outputPath)), 'staging directory removed');
     assert.equal((await fx.service.getStatus(running.details.executionId)).state, 'RUNNING');

@@ -2,10 +2,11 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Bucket, Storage } from '@google-cloud/storage';
 import { NotFoundError, StorageError, ValidationError } from '../../../domain/errors.js';
-import type { StoragePort, WriteOptions } from '../../../domain/ports/storage.port.js';
+import type { ExecutionDirectoryQuery, StoragePort, WriteOptions } from '../../../domain/ports/storage.port.js';
 import { checkStagingPath } from '../../local/staging-path.js';
 import { checkClientOptions, createStorageClient, type GcsClientOptions } from './gcs-client.js';
 import { gcsStatus, isMissingBucket, translateGcsError } from './gcs-errors.js';
+import { listGcsExecutionDirs, removeEmptyPastAncestors } from './gcs-execution-dirs.js';
 import { DirectoryMarkers } from './gcs-markers.js';
 import { deleteTree } from './gcs-remove.js';
 import { abortable } from '../../shared/abort.js';
@@ -85,6 +86,15 @@ export class GcsStorageAdapter implements StoragePort {
     });
   }
 
+  async writeStream(path: string, data: AsyncIterable<Uint8Array>, options?: WriteOptions): Promise<void> {
+    const name = this.objectName(path);
+    const uri = this.location(path);
+    await this.call(`write ${uri}`, uri, options?.signal, async (bucket) => {
+      const target = bucket.file(name).createWriteStream({ resumable: true, chunkSize: this.chunkSize, ...precondition(options) });
+      await pipeline(data, target, { signal: options?.signal });
+    });
+  }
+
   /** Server-side copy (rewrite): the bytes never pass through this process. */
   async copyFromGcs(path: string, gcsUri: string, options?: WriteOptions): Promise<void> {
     const name = this.objectName(path);
@@ -111,11 +121,45 @@ export class GcsStorageAdapter implements StoragePort {
     }
   }
 
+  async readStream(path: string, options?: { readonly signal?: AbortSignal }): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const name = this.objectName(path);
+    const uri = this.location(path);
+    const bucket = await this.bucket();
+    try {
+      const [exists] = await abortable(bucket.file(name).exists(), options?.signal);
+      if (!exists) {
+        if (await isDirectory(bucket, name)) throw new StorageError(`cannot read ${uri}: it is a directory, not a file`);
+        return undefined;
+      }
+    } catch (error) {
+      throw translateGcsError(error, { action: `read ${uri}`, target: uri, signal: options?.signal });
+    }
+    return bucket.file(name).createReadStream();
+  }
+
+  async listExecutionDirectories(query?: ExecutionDirectoryQuery): Promise<readonly string[]> {
+    const root = `gs://${this.bucketName}/${this.base}`;
+    const bucket = await this.bucket();
+    try {
+      return await listGcsExecutionDirs(bucket, this.base, query);
+    } catch (error) {
+      throw translateGcsError(error, { action: `list the executions of ${root}`, target: root, signal: query?.signal });
+    }
+  }
+
   async remove(path: string): Promise<void> {
     const name = this.objectName(path);
     const uri = this.location(path);
     this.markers.forget(name);
-    await this.call(`remove ${uri}`, uri, undefined, (bucket) => deleteTree(bucket, name));
+    await this.call(`remove ${uri}`, uri, undefined, async (bucket) => {
+      await deleteTree(bucket, name);
+      await removeEmptyPastAncestors(bucket, this.base, checkStagingPath(path), this.markers);
+    });
+  }
+
+  /** What object names of the staging area start with: '' or 'prefix/'. */
+  private get base(): string {
+    return this.prefix ? `${this.prefix}/` : '';
   }
 
   private objectName(path: string): string {

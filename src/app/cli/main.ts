@@ -3,8 +3,12 @@ import { parseArgs } from 'node:util';
 import type { BackendType } from '../../domain/backend-type.js';
 import type { ExecutionState } from '../../domain/execution.js';
 import { SmartJobError } from '../../domain/errors.js';
+import type { SmartJob } from '../../domain/job.js';
+import type { ExecutorService } from '../../domain/services/executor.service.js';
+import type { RunOptions } from '../../domain/services/plan.js';
 import { getExecutorService } from '../executor-factory.js';
 import { exitWhenFlushed } from './exit.js';
+import { Interrupts, SIGNAL_EXIT } from './interrupt.js';
 import { jobFromFlags } from './parse-job.js';
 
 const USAGE = `usage: smartjob <command> [flags]
@@ -36,8 +40,7 @@ async function main(): Promise<number> {
     case 'run': {
       const { job, options } = jobFromFlags({ ...values, arg: id === undefined ? undefined : [id, ...rest] });
       if (values.forget) return print((await service.schedule(job, { ...options, forget: true })).details, 0);
-      const result = await service.run(job, options);
-      return print(result, result.success ? 0 : 1);
+      return runAndWait(service, job, options);
     }
     case 'status': return print(await service.getStatus(id ?? ''), 0);
     case 'attach': {
@@ -56,6 +59,30 @@ async function main(): Promise<number> {
       return print(await service.cleanup({ namespace: values.namespace, olderThanSeconds }), 0);
     }
     default: return print(`unknown command '${command}'\n${USAGE}`, 2);
+  }
+}
+
+/** Ctrl-C (or SIGTERM) cancels the execution and exits 130 (143); a second one stops waiting at once. */
+async function runAndWait(service: ExecutorService, job: SmartJob, options: RunOptions): Promise<number> {
+  let executionId: string | undefined;
+  const interrupts = new Interrupts({
+    onFirst: (signal) => process.stderr.write(`smartjob: ${signal}: cancelling ${executionId ?? 'the execution'} (again to stop waiting)\n`),
+    onSecond: async (first) => {
+      const hint = executionId ? `; execution ${executionId} is left to the backend: smartjob attach ${executionId}` : '';
+      process.stderr.write(`smartjob: stopped waiting${hint}\n`);
+      await exitWhenFlushed(SIGNAL_EXIT[first]);
+    },
+  });
+  try {
+    const { details, result } = await service.schedule(job, { ...options, signal: interrupts.signal });
+    executionId = details.executionId;
+    process.stderr.write(`smartjob: execution ${executionId} scheduled on ${details.backend}\n`);
+    const outcome = await result;
+    print(outcome, 0);
+    if (interrupts.received) return SIGNAL_EXIT[interrupts.received];
+    return outcome.success ? 0 : 1;
+  } finally {
+    interrupts.dispose();
   }
 }
 

@@ -4,6 +4,7 @@ import type { ResolvedExecutionConfig } from './execution-config.js';
 export type FinalState = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'CANCELLED';
 export type ExecutionState = 'PENDING' | 'RUNNING' | FinalState;
 export const FINAL_STATES: readonly FinalState[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
+export const EXECUTION_STATES: readonly ExecutionState[] = ['PENDING', 'RUNNING', ...FINAL_STATES];
 
 export function isFinal(state: ExecutionState): state is FinalState {
   return (FINAL_STATES as readonly string[]).includes(state);

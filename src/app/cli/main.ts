@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import type { BackendType } from '../../domain/backend-type.js';
-import type { ExecutionState } from '../../domain/execution.js';
+import { EXECUTION_STATES, isFinal } from '../../domain/execution.js';
 import { SmartJobError } from '../../domain/errors.js';
 import type { SmartJob } from '../../domain/job.js';
 import type { ExecutorService } from '../../domain/services/executor.service.js';
 import type { RunOptions } from '../../domain/services/plan.js';
 import { getExecutorService } from '../executor-factory.js';
 import { exitWhenFlushed } from './exit.js';
+import { parseChoice, parseNumber } from './flag-values.js';
 import { Interrupts, SIGNAL_EXIT } from './interrupt.js';
+import { UsageError } from './usage-error.js';
 import { jobFromFlags } from './parse-job.js';
 
 const USAGE = `usage: smartjob <command> [flags]
@@ -47,15 +49,26 @@ async function main(): Promise<number> {
       const result = await service.attach(id ?? '');
       return print(result, result.success ? 0 : 1);
     }
-    case 'cancel': await service.cancel(id ?? ''); return print({ cancelled: id }, 0);
+    case 'cancel': {
+      const before = await service.getStatus(id ?? '');
+      if (isFinal(before.state)) {
+        process.stderr.write(`smartjob: execution ${before.executionId} already ended (${before.state}): nothing to cancel\n`);
+        return print({ executionId: before.executionId, cancelled: false, state: before.state }, 0);
+      }
+      await service.cancel(before.executionId);
+      return print({ executionId: before.executionId, cancelled: true, state: (await service.getStatus(before.executionId)).state }, 0);
+    }
     case 'logs':
       for await (const { stream, line } of service.logs(id ?? '', { follow: values.follow })) {
         (stream === 'stderr' ? process.stderr : process.stdout).write(`${line}\n`);
       }
       return 0;
-    case 'list': return print(await service.list({ namespace: values.namespace, states: values.state as ExecutionState[] | undefined }), 0);
+    case 'list': {
+      const states = values.state?.map((state) => parseChoice('--state', state, EXECUTION_STATES));
+      return print(await service.list({ namespace: values.namespace, states }), 0);
+    }
     case 'cleanup': {
-      const olderThanSeconds = values['older-than'] === undefined ? undefined : Number(values['older-than']);
+      const olderThanSeconds = values['older-than'] === undefined ? undefined : parseNumber('--older-than', values['older-than'], { allowZero: true });
       return print(await service.cleanup({ namespace: values.namespace, olderThanSeconds }), 0);
     }
     default: return print(`unknown command '${command}'\n${USAGE}`, 2);
@@ -94,6 +107,10 @@ function print(value: unknown, code: number): number {
 main().then(
   (code) => exitWhenFlushed(code),
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`smartjob: ${error.message}\n`);
+      return exitWhenFlushed(64);
+    }
     const label = error instanceof SmartJobError ? `${error.name} (${error.code})` : 'error';
     process.stderr.write(`smartjob: ${label}: ${error instanceof Error ? error.message : String(error)}\n`);
     return exitWhenFlushed(2);

@@ -1,7 +1,7 @@
-import { ValidationError } from '../../domain/errors.js';
 import { LocalPathInput } from '../../domain/inputs.js';
 import type { SmartJob } from '../../domain/job.js';
 import type { RunOptions } from '../../domain/services/plan.js';
+import { parseKeyValue, parseNumber } from './flag-values.js';
 
 export interface RunFlags {
   readonly name?: string;
@@ -23,17 +23,11 @@ export function jobFromFlags(flags: RunFlags): { job: SmartJob; options: RunOpti
     overriddenArgs: flags.arg,
     pythonScriptPath: flags.script,
   };
-  const addEnvs = Object.fromEntries((flags.env ?? []).map((pair) => split('--env', pair)));
+  const addEnvs = Object.fromEntries((flags.env ?? []).map((pair) => parseKeyValue('--env', pair, process.env, { fromEnv: true })));
   const inputs = (flags.input ?? []).map((pair) => {
-    const [filename, path] = split('--input', pair);
+    const [filename, path] = parseKeyValue('--input', pair);
     return new LocalPathInput(filename, path);
   });
-  const timeoutSeconds = flags.timeout === undefined ? undefined : Number(flags.timeout);
+  const timeoutSeconds = flags.timeout === undefined ? undefined : parseNumber('--timeout', flags.timeout);
   return { job, options: { addEnvs, inputs, executionConfig: { timeout: { timeoutSeconds } } } };
-}
-
-function split(flag: string, pair: string): [string, string] {
-  const at = pair.indexOf('=');
-  if (at <= 0) throw new ValidationError(flag, 'must look like NAME=VALUE', pair);
-  return [pair.slice(0, at), pair.slice(at + 1)];
 }

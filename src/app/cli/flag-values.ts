@@ -1,0 +1,35 @@
+import { UsageError } from './usage-error.js';
+
+/** `text` as a number > 0 (or >= 0 with `allowZero`); the error names the flag and quotes what it got. */
+export function parseNumber(flag: string, text: string, rule: { readonly integer?: boolean; readonly allowZero?: boolean } = {}): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  const ok = Number.isFinite(value) && (rule.allowZero ? value >= 0 : value > 0) && (!rule.integer || Number.isInteger(value));
+  if (!ok) {
+    const kind = rule.integer ? 'integer' : 'number';
+    throw new UsageError(flag, `must be a ${rule.allowZero ? 'non-negative' : 'positive'} ${kind}, got '${text}'`);
+  }
+  return value;
+}
+
+/**
+ * `NAME=VALUE` → [NAME, VALUE]. The value is never quoted back in an error (it may be a secret); `NAME` alone
+ * takes the value of that variable in the CLI's own environment, as `docker run -e NAME` does.
+ */
+export function parseKeyValue(flag: string, pair: string, env: NodeJS.ProcessEnv = {}, options: { readonly fromEnv?: boolean } = {}): [string, string] {
+  const at = pair.indexOf('=');
+  if (at === 0) throw new UsageError(flag, "needs a NAME before '=' (NAME=VALUE)");
+  if (at < 0) {
+    if (!options.fromEnv) throw new UsageError(flag, `must look like NAME=VALUE, got '${pair}' without '='`);
+    const value = env[pair];
+    if (value === undefined) throw new UsageError(flag, `names '${pair}', which is not set in this environment (or give NAME=VALUE)`);
+    return [pair, value];
+  }
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}
+
+/** One of `allowed` (case-insensitive); the error lists them. */
+export function parseChoice<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+  const found = allowed.find((value) => value.toLowerCase() === text.toLowerCase());
+  if (!found) throw new UsageError(flag, `must be one of ${allowed.join(', ')}, got '${text}'`);
+  return found;
+}

@@ -13,6 +13,11 @@ export interface SmartJob {
   readonly overriddenArgs?: readonly string[];
   /** Extra environment variables for the container. */
   readonly addEnvs?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables whose values are secret: passed to the container, never recorded (labels, execution
+   * records, log lines, errors, results). A backend that cannot pass them unrecorded refuses them. @default {}
+   */
+  readonly secretEnvs?: Readonly<Record<string, string>>;
   /** A local Python script, staged with the inputs and run as `python <script> ...overriddenArgs`. */
   readonly pythonScriptPath?: string;
 }
@@ -23,6 +28,7 @@ export interface ResolvedJob {
   readonly dockerImage: string;
   readonly overriddenArgs: readonly string[];
   readonly addEnvs: Readonly<Record<string, string>>;
+  readonly secretEnvs: Readonly<Record<string, string>>;
   readonly pythonScriptPath: string | undefined;
 }
 
@@ -39,6 +45,7 @@ export function validateJob(job: unknown): ResolvedJob {
   }
   const overriddenArgs = j.overriddenArgs === undefined ? [] : validateArgs('job.overriddenArgs', j.overriddenArgs);
   const addEnvs = j.addEnvs === undefined ? {} : validateEnvMap('job.addEnvs', j.addEnvs);
+  const secretEnvs = j.secretEnvs === undefined ? {} : validateEnvMap('job.secretEnvs', j.secretEnvs, { secret: true });
   if (j.pythonScriptPath !== undefined && (typeof j.pythonScriptPath !== 'string' || j.pythonScriptPath === '')) {
     throw new ValidationError('job.pythonScriptPath', 'must be a non-empty path to a local file', j.pythonScriptPath);
   }
@@ -48,6 +55,7 @@ export function validateJob(job: unknown): ResolvedJob {
     dockerImage: j.dockerImage,
     overriddenArgs: Object.freeze([...overriddenArgs]),
     addEnvs: Object.freeze({ ...addEnvs }),
+    secretEnvs: Object.freeze({ ...secretEnvs }),
     pythonScriptPath: j.pythonScriptPath,
   });
 }

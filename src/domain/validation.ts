@@ -4,14 +4,19 @@ const ENV_NAME_RULE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Set by the SDK for every execution; a job cannot override them. */
 export const RESERVED_ENV_NAMES: readonly string[] = ['INPUT_PATH', 'OUTPUT_PATH', 'EXECUTION_ID'];
 
-export function validateEnvMap(field: string, value: unknown): Record<string, string> {
+/** With `secret`, an error never quotes a value (only the names, which are not secret). */
+export function validateEnvMap(field: string, value: unknown, options: { readonly secret?: boolean } = {}): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    if (options.secret) throw new ValidationError(field, 'must be an object of string values');
     throw new ValidationError(field, 'must be an object of string values', value);
   }
   for (const [key, v] of Object.entries(value)) {
     if (!ENV_NAME_RULE.test(key)) throw new ValidationError(`${field}.${key}`, 'must be a name matching [A-Za-z_][A-Za-z0-9_]*');
     if (RESERVED_ENV_NAMES.includes(key)) throw new ValidationError(`${field}.${key}`, 'is set by smartjob and cannot be overridden');
-    if (typeof v !== 'string') throw new ValidationError(`${field}.${key}`, 'must be a string', v);
+    if (typeof v !== 'string') {
+      if (options.secret) throw new ValidationError(`${field}.${key}`, 'must be a string');
+      throw new ValidationError(`${field}.${key}`, 'must be a string', v);
+    }
   }
   return value as Record<string, string>;
 }

@@ -16,6 +16,7 @@ export function launchSpec(job: Partial<SmartJob> = {}, config: ExecutionConfig 
     image: resolvedJob.dockerImage,
     args: resolvedJob.overriddenArgs,
     env: { ...resolvedJob.addEnvs, INPUT_PATH: `/staging/${execution.inputDir}`, OUTPUT_PATH: `/staging/${execution.outputDir}`, EXECUTION_ID: id },
+    secretEnvs: resolvedJob.secretEnvs,
     config: execution.config,
   };
 }

@@ -25,7 +25,7 @@ export function jobFromFlags(flags: RunFlags): { job: SmartJob; options: RunOpti
   };
   const addEnvs = Object.fromEntries((flags.env ?? []).map((pair) => parseKeyValue('--env', pair, process.env, { fromEnv: true })));
   const inputs = (flags.input ?? []).map((pair) => {
-    const [filename, path] = parseKeyValue('--input', pair);
+    const [filename, path] = parseKeyValue('--input', pair, {});
     return new LocalPathInput(filename, path);
   });
   const timeoutSeconds = flags.timeout === undefined ? undefined : parseNumber('--timeout', flags.timeout);

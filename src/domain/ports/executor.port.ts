@@ -15,6 +15,8 @@ export interface LaunchSpec {
   /** Replaces the image's command; empty keeps the image's own. */
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Passed to the container like `env`, never recorded anywhere (see ExecutorPort.supportsSecretEnvs). */
+  readonly secretEnvs: Readonly<Record<string, string>>;
   /** The execution's settings; its timeout is `config.timeout.timeoutSeconds`. */
   readonly config: ResolvedExecutionConfig;
   /** Set only on a port with `nativeArrays`: run `count` tasks as this one execution (see ExecutorPort). */
@@ -76,6 +78,8 @@ export interface ExecutorPort {
    * container): the service first keeps both in the execution's staging directory. @default false
    */
   readonly releaseDeletesRecord?: boolean;
+  /** True when the backend passes `LaunchSpec.secretEnvs` to the job without recording them; else they are refused. @default false */
+  readonly supportsSecretEnvs?: boolean;
   /** Where the staging root is visible inside the job's container. */
   containerStagingRoot(config: ResolvedExecutionConfig): string;
   /** The optional settings this backend honours; the service warns about any other one a call sets. */

@@ -22,6 +22,8 @@ export class DockerExecutorAdapter implements ExecutorPort {
   /** Limits and labels; no GCP placement, machine shapes, VPC, sidecars, and no re-run of a failed job. */
   readonly supportedSettings: readonly BackendSetting[] = ['cpu', 'memoryGb', 'labels'];
   readonly releaseDeletesRecord = true;
+  /** Into the container's environment only: labels (the record) never hold them. */
+  readonly supportsSecretEnvs = true;
   private readonly docker: Docker;
   /** execution id → container id, so this process skips a list call for the executions it knows. */
   private readonly containerIds = new Map<string, string>();

@@ -35,7 +35,7 @@ export function containerSpec(spec: LaunchSpec, settings: Pick<DockerExecutorSet
     name: containerName(spec),
     Image: spec.image,
     Cmd: spec.args.length > 0 ? [...spec.args] : undefined,
-    Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
+    Env: [...Object.entries(spec.env), ...Object.entries(spec.secretEnvs)].map(([key, value]) => `${key}=${value}`), // secrets: env only, never labels
     Labels: labelsFor(spec),
     HostConfig: {
       Init: true, // signals reach the job even when it does not handle them as PID 1

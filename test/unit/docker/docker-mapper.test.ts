@@ -41,6 +41,12 @@ describe('Docker mapper: the container of a launch', () => {
     assert.equal(options.HostConfig?.Memory, undefined);
   });
 
+  it('passes secretEnvs in the environment only: never in the labels', () => {
+    const options = containerSpec(launchSpec({ secretEnvs: { TOKEN: 'hush-hush' } }), bind);
+    assert.ok(options.Env?.includes('TOKEN=hush-hush'));
+    assert.ok(!JSON.stringify(options.Labels).includes('hush-hush'));
+  });
+
   it('records the execution in labels; user labels are namespaced and never overwrite it', () => {
     const labels = labelsFor(spec);
     assert.equal(labels['smartjob.user.team'], 'data');

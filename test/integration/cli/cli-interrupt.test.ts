@@ -3,14 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, containersOf, TEST_NAMESPACE } from '../../support/docker.js';
 import { cliFixture, type CliFixture } from './cli-harness.js';
 
-const SCHEDULED = /execution ([0-9a-f]{16}) scheduled/;
+/** The status line's first line on a non-terminal stderr. */
+const SCHEDULED = /execution ([0-9a-f]{16}) (?:PENDING|RUNNING)/;
 
 describe('CLI: Ctrl-C and SIGTERM during run', () => {
   let fx: CliFixture;
   before(async () => { fx = await cliFixture(); });
   after(async () => { await fx.close(); });
 
-  const sleeper = (name: string) => ['run', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', name, '--', 'sleep', '60'];
+  const sleeper = (name: string) => ['run', '--json', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', name, '--', 'sleep', '60'];
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`${signal} cancels the execution, says so with its id, exits ${code} and leaves no container`, async () => {
@@ -19,7 +20,7 @@ describe('CLI: Ctrl-C and SIGTERM during run', () => {
       running.child.kill(signal);
       const outcome = await running.outcome;
       assert.equal(outcome.code, code, outcome.stderr);
-      assert.match(outcome.stderr, new RegExp(`${signal}: cancelling ${id}`));
+      assert.match(outcome.stderr, new RegExp(`${signal}: cancelling execution ${id}`));
       assert.equal(JSON.parse(outcome.stdout).state, 'CANCELLED');
       assert.deepEqual(await containersOf(fx.docker), []);
     });
@@ -35,9 +36,11 @@ describe('CLI: Ctrl-C and SIGTERM during run', () => {
     const outcome = await running.outcome;
     assert.equal(outcome.code, 130);
     assert.match(outcome.stderr, new RegExp(`smartjob attach ${id}`));
-    assert.equal(JSON.parse((await fx.cli(['status', id!])).stdout).state, 'RUNNING', 'left running');
+    assert.equal(JSON.parse((await fx.cli(['status', '--json', id!])).stdout).state, 'RUNNING', 'left running');
     assert.equal((await fx.cli(['cancel', id!])).code, 0);
-    assert.equal(JSON.parse((await fx.cli(['attach', id!])).stdout).state, 'CANCELLED');
+    const attached = await fx.cli(['attach', '--json', id!]);
+    assert.equal(JSON.parse(attached.stdout).state, 'CANCELLED');
+    assert.equal(attached.code, 3);
     assert.equal((await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE])).code, 0);
   });
 });

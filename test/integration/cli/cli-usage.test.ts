@@ -39,13 +39,14 @@ describe('CLI usage errors', () => {
   });
 
   it('cancel of a finished execution says it had already ended', async () => {
-    const ran = await fx.cli(['run', '--forget', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'done', '--', 'true']);
-    const { executionId } = JSON.parse(ran.stdout) as { executionId: string };
-    await fx.cli(['attach', executionId]);
-    const outcome = await fx.cli(['cancel', executionId]);
-    assert.equal(outcome.code, 0);
-    assert.match(outcome.stderr, /already ended \(SUCCEEDED\)/);
-    assert.deepEqual(JSON.parse(outcome.stdout), { executionId, cancelled: false, state: 'SUCCEEDED' });
+    const scheduled = await fx.cli(['schedule', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'done', '--', 'true']);
+    const executionId = scheduled.stdout.trim();
+    assert.equal((await fx.cli(['attach', executionId])).code, 0);
+    const human = await fx.cli(['cancel', executionId]);
+    assert.equal(human.code, 0);
+    assert.match(human.stdout, /had already ended \(SUCCEEDED\): nothing to cancel/);
+    const json = await fx.cli(['cancel', '--json', executionId]);
+    assert.deepEqual(JSON.parse(json.stdout), { executionId, cancelled: false, state: 'SUCCEEDED' });
     await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
   });
 });

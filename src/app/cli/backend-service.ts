@@ -1,0 +1,57 @@
+import { BACKEND_TYPES, type BackendType } from '../../domain/backend-type.js';
+import type { LoggerPort } from '../../domain/ports/logger.port.js';
+import type { ExecutorService } from '../../domain/services/executor.service.js';
+import type { CloudRunClientOptions } from '../../infra/gcp/cloudrun/cloudrun-options.js';
+import { getExecutorService } from '../executor-factory.js';
+import { parseChoice } from './flag-values.js';
+import type { Settings } from './settings.js';
+import { UsageError } from './usage-error.js';
+
+export function backendOf(settings: Settings): BackendType {
+  return parseChoice('--backend', settings.string('backend') ?? 'docker', BACKEND_TYPES);
+}
+
+/** The service of the chosen backend, configured from the global flags. */
+export async function serviceFrom(settings: Settings, logger: LoggerPort): Promise<ExecutorService> {
+  const backend = backendOf(settings);
+  const project = settings.string('project');
+  const gcsEndpoint = settings.string('gcs-endpoint');
+  const cloudrunEndpoint = settings.string('cloudrun-endpoint');
+  const stagingDir = settings.string('docker-staging-dir');
+  return getExecutorService(backend, {
+    logger,
+    docker: { networkMode: settings.string('docker-network'), staging: stagingDir ? { mode: 'bind', hostDir: stagingDir } : undefined },
+    gcs: gcsEndpoint ? { apiEndpoint: endpointUrl('--gcs-endpoint', gcsEndpoint).href.replace(/\/$/, ''), projectId: project } : undefined,
+    cloudrun: {
+      project,
+      region: settings.string('region'),
+      stagingBucket: settings.string('staging-bucket'),
+      serviceAccount: settings.string('service-account'),
+      clientOptions: cloudrunEndpoint ? await grpcClientOptions('--cloudrun-endpoint', cloudrunEndpoint) : undefined,
+    },
+  });
+}
+
+/**
+ * `https://host[:port]` keeps TLS and the default credentials; `http://host:port` (an emulator) is plaintext
+ * with no credentials at all, so nothing real is ever sent there. google-gax loads only when one is given.
+ */
+async function grpcClientOptions(flag: string, text: string): Promise<CloudRunClientOptions> {
+  const url = endpointUrl(flag, text);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : Number.NaN));
+  if (!Number.isInteger(port)) throw new UsageError(flag, `needs a port in http://HOST:PORT, got '${text}'`);
+  if (url.protocol === 'https:') return { apiEndpoint: url.hostname, port };
+  const { grpc, googleAuthLibrary } = await import('google-gax');
+  return { apiEndpoint: url.hostname, port, sslCreds: grpc.credentials.createInsecure(), authClient: new googleAuthLibrary.PassThroughClient() };
+}
+
+function endpointUrl(flag: string, text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(flag, `must be a URL like http://127.0.0.1:8080 or https://host, got '${text}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(flag, `must be an http:// or https:// URL, got '${text}'`);
+  return url;
+}

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, containersOf, TEST_NAMESPACE } from '../../support/docker.js';
 import { cliFixture, type CliFixture } from './cli-harness.js';
@@ -19,6 +21,59 @@ describe('CLI usage errors', () => {
     assert.deepEqual(await readdir(fx.stagingDir), []);
     return outcome.stderr;
   }
+
+  it('each usage error names its flag (or argument), exits 64 and starts nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sj-cli-usage-'));
+    const badConfig = join(dir, 'bad.json');
+    await writeFile(badConfig, JSON.stringify({ image: BUSYBOX_IMAGE, imgae: 'typo' }));
+    const cases: [string[], string, NodeJS.ProcessEnv?][] = [
+      [run('--bogus'), '--bogus'],
+      [['run', '--name', 'x', '--image'], '--image'],
+      [run('--json=yes'), '--json'],
+      [['run', '--name', 'x', '--', 'true'], '--image'],
+      [['run', '--image', BUSYBOX_IMAGE, '--', 'true'], '--name'],
+      [run('--name', 'Bad Name'), '--name'],
+      [run('--namespace', 'UPPER'), '--namespace'],
+      [run('--image', 'not an image'), '--image'],
+      [run('--script', '/nonexistent/train.py'), '--script'],
+      [run('--env', 'NOT_SET_ANYWHERE_42'), '--env'],
+      [run('--env', 'INPUT_PATH=/x'), '--env'],
+      [run('--secret-env', '=x'), '--secret-env'],
+      [run('--label', '=x'), '--label'],
+      [run('--label', 'Bad=1'), '--label'],
+      [run('--input', 'no-equals-sign'), '--input'],
+      [run('--input', 'a=/nonexistent/file'), '--input'],
+      [run('--gcs-input', 'a=http://not-gcs/x'), '--gcs-input'],
+      [run('--json-input', 'a=@/nonexistent.json'), '--json-input'],
+      [run('--json-input', 'a={not json'), '--json-input'],
+      [run('--cpu', '-1'), '--cpu'],
+      [run('--attempts', '1.5'), '--attempts'],
+      [run('--memory', 'lots'), '--memory'],
+      [run('--boot-disk-size', 'big'), '--boot-disk-size'],
+      [run('--backend', 'kubernetes'), '--backend'],
+      [run('--cloudrun-endpoint', 'not a url', '--backend', 'cloudrun'), '--cloudrun-endpoint'],
+      [run(), '--timeout', { SMARTJOB_TIMEOUT: 'soon' }],
+      [run('--config', badConfig), '--config'],
+      [run('--config', join(dir, 'absent.json')), '--config'],
+      [run('--backend', 'cloudrun'), '--project', { SMARTJOB_PROJECT: '', SMARTJOB_REGION: '', SMARTJOB_STAGING_BUCKET: '' }],
+      [['status'], 'ID'],
+      [['attach', 'a', 'b'], 'ID'],
+      [['status', 'Not-An-Id!'], 'ID'],
+      [['logs', '0123456789abcdef', '--', 'x'], '--'],
+      [['cleanup', '--older-than', '-5'], '--older-than'],
+      [['frobnicate'], 'frobnicate'],
+    ];
+    for (const [args, flag, env] of cases) {
+      const outcome = await fx.cli(args, { env });
+      assert.equal(outcome.code, 64, `${args.join(' ')}: ${outcome.stderr}`);
+      assert.ok(outcome.stderr.includes(`\`${flag}\``), `${args.join(' ')} names ${flag}: ${outcome.stderr}`);
+      assert.equal(outcome.stderr.trim().split('\n').length, 1, outcome.stderr);
+    }
+    assert.match((await fx.cli(run(), { env: { SMARTJOB_TIMEOUT: 'soon' } })).stderr, /`--timeout` \(from SMARTJOB_TIMEOUT\) must be a positive number, got 'soon'/);
+    assert.match((await fx.cli(run('--config', badConfig))).stderr, /unknown keys: imgae/);
+    assert.deepEqual(await containersOf(fx.docker), []);
+    assert.deepEqual(await readdir(fx.stagingDir), []);
+  });
 
   it('an unknown --state, listing the valid ones', async () => {
     const stderr = await refused(['list', '--state', 'BOGUS'], '--state');

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BUSYBOX_IMAGE, containersOf, TEST_NAMESPACE } from '../../support/docker.js';
+import { cliFixture, type CliFixture } from './cli-harness.js';
+
+describe('CLI exit codes, one per outcome', () => {
+  let fx: CliFixture;
+  before(async () => { fx = await cliFixture(); });
+  after(async () => { await fx.close(); });
+
+  const run = (name: string, ...rest: string[]) => ['run', '--json', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', name, ...rest];
+  /** No stack trace: one line saying what and how to fix it. */
+  const oneLine = (stderr: string) => {
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.doesNotMatch(stderr, /^\s+at /m);
+  };
+
+  it('0 when the job succeeded', async () => {
+    const { code, stdout } = await fx.cli(run('ok', '--', 'true'));
+    assert.equal(code, 0);
+    assert.equal(JSON.parse(stdout).state, 'SUCCEEDED');
+  });
+
+  it('1 when the job failed', async () => {
+    const { code, stdout } = await fx.cli(run('fails', '--', 'sh', '-c', 'exit 4'));
+    assert.equal(code, 1);
+    assert.equal(JSON.parse(stdout).exitCode, 4);
+  });
+
+  it('2 when it timed out', async () => {
+    const { code, stdout } = await fx.cli(run('slow', '--timeout', '1', '--', 'sleep', '30'));
+    assert.equal(code, 2);
+    assert.equal(JSON.parse(stdout).state, 'TIMED_OUT');
+  });
+
+  it('3 when it was cancelled (here by another process)', async () => {
+    const running = fx.start(run('victim', '--', 'sleep', '30'));
+    const [, id] = await running.waitForStderr(/execution ([0-9a-f]{16}) (?:PENDING|RUNNING)/);
+    assert.equal((await fx.cli(['cancel', id!])).code, 0);
+    const { code, stdout } = await running.outcome;
+    assert.equal(code, 3);
+    assert.equal(JSON.parse(stdout).state, 'CANCELLED');
+  });
+
+  it('64 on a usage error, with nothing started', async () => {
+    const { code, stderr } = await fx.cli(run('usage', '--cpu', 'lots', '--', 'true'));
+    assert.equal(code, 64);
+    oneLine(stderr);
+    assert.deepEqual(await containersOf(fx.docker), []);
+  });
+
+  it('69 when the Docker daemon is unreachable: one line with the fix', async () => {
+    const { code, stderr } = await fx.cli(run('nodaemon', '--', 'true'), { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    assert.equal(code, 69);
+    oneLine(stderr);
+    assert.match(stderr, /Docker daemon unreachable.*DOCKER_HOST/);
+  });
+
+  it('70 on another SDK error (a missing image): one line naming it; the stack only with --debug', async () => {
+    const image = '127.0.0.1:9/smartjob-missing:nope'; // a loopback registry that refuses at once
+    const plain = await fx.cli([...run('noimage', '--', 'true').map((a) => (a === BUSYBOX_IMAGE ? image : a))]);
+    assert.equal(plain.code, 70);
+    oneLine(plain.stderr);
+    assert.ok(plain.stderr.includes(image), plain.stderr);
+    const debug = await fx.cli([...run('noimage', '--debug', '--', 'true').map((a) => (a === BUSYBOX_IMAGE ? image : a))]);
+    assert.equal(debug.code, 70);
+    assert.match(debug.stderr, /^\s+at /m, 'a stack trace with --debug');
+  });
+});

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BUSYBOX_IMAGE, containersOf, TEST_NAMESPACE } from '../../support/docker.js';
+import { cliFixture, type CliFixture } from './cli-harness.js';
+
+/** Each step is a new CLI process that knows nothing but the execution id. */
+describe('CLI: schedule → status → logs → attach → cleanup, across processes', () => {
+  let fx: CliFixture;
+  before(async () => { fx = await cliFixture(); });
+  after(async () => { await fx.close(); });
+
+  const json = async (args: string[], expectedCode = 0) => {
+    const outcome = await fx.cli(['--json', ...args]);
+    assert.equal(outcome.code, expectedCode, outcome.stderr);
+    return JSON.parse(outcome.stdout); // throws when stdout holds anything but one document
+  };
+
+  it('follows one execution by id from process to process, human and --json', async () => {
+    const script = 'echo starting; echo warn >&2; sleep 2; echo "{\\"done\\":true}" > $OUTPUT_PATH/smartjob.json; echo finished';
+    const scheduled = await fx.cli(['schedule', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'lifecycle', '--', 'sh', '-c', script]);
+    assert.equal(scheduled.code, 0);
+    const id = scheduled.stdout.trim();
+    assert.match(id, /^[0-9a-f]{16}$/, 'schedule prints the id alone on stdout');
+    assert.match(scheduled.stderr, new RegExp(`smartjob attach ${id}`));
+
+    const status = await json(['status', id]);
+    assert.equal(status.executionId, id);
+    assert.ok(['PENDING', 'RUNNING'].includes(status.state), status.state);
+    assert.match((await fx.cli(['status', id])).stdout, new RegExp(`^execution\\s+${id}\\njob\\s+${TEST_NAMESPACE}/lifecycle\\nstate\\s+`));
+
+    const followed = await fx.cli(['logs', '--follow', id]);
+    assert.equal(followed.code, 0);
+    assert.equal(followed.stdout, 'starting\nfinished\n', 'stdout lines on stdout, until the end');
+    assert.equal(followed.stderr, 'warn\n', 'stderr lines on stderr');
+    assert.deepEqual(await json(['logs', id]), [
+      { stream: 'stdout', line: 'starting' }, { stream: 'stderr', line: 'warn' }, { stream: 'stdout', line: 'finished' },
+    ]);
+
+    const attached = await json(['attach', id]);
+    assert.equal(attached.state, 'SUCCEEDED');
+    assert.deepEqual(attached.jsonOutput, { done: true });
+    const human = await fx.cli(['attach', id]);
+    assert.match(human.stdout, /^SUCCEEDED in .*execution [0-9a-f]{16}\n/);
+    assert.match(human.stdout, /"done": true/);
+
+    const listed = await json(['list', '--namespace', TEST_NAMESPACE]);
+    assert.deepEqual(listed.map((s: { executionId: string }) => s.executionId), [id]);
+    const table = await fx.cli(['list', '--namespace', TEST_NAMESPACE]);
+    assert.match(table.stdout, /^ID\s+NAMESPACE\s+NAME\s+STATE\s+CREATED\s+DURATION\n/);
+    assert.match(table.stdout, new RegExp(`^${id}\\s+${TEST_NAMESPACE}\\s+lifecycle\\s+SUCCEEDED\\s`, 'm'));
+
+    assert.deepEqual(await json(['cleanup', '--namespace', TEST_NAMESPACE]), { removed: [id] });
+    assert.deepEqual(await containersOf(fx.docker), []);
+    const gone = await fx.cli(['status', id]);
+    assert.equal(gone.code, 70);
+    assert.match(gone.stderr, /was not found/);
+    assert.deepEqual(await json(['list', '--namespace', TEST_NAMESPACE]), []);
+  });
+});

@@ -15,7 +15,7 @@ export function formatTime(date: Date | undefined): string {
 
 /** The short summary of a finished execution, then its jsonOutput pretty-printed. */
 export function formatResult(result: ExecutionResult): string {
-  const exit = result.exitCode === undefined ? '' : `, exit code ${result.exitCode}`;
+  const exit = result.exitCode === undefined ? '' : `, job exit code ${result.exitCode}`;
   const lines = [`${result.state} in ${formatDuration(result.durationSeconds)}${exit}: ${result.jobNamespace}/${result.jobName}, execution ${result.executionId}`];
   if (result.message) lines.push(`  ${result.message}`);
   lines.push(`  output: ${result.outputPath}`, `  logs:   ${result.logUrl || '-'}`);

@@ -28,7 +28,7 @@ describe('CLI status line while waiting', () => {
     assert.ok(states.indexOf('SUCCEEDED') > states.lastIndexOf('RUNNING'));
     assert.ok(new Set(frames.filter((f) => f.includes('RUNNING')).map((f) => /RUNNING (\S+)/.exec(f)![1])).size >= 3, 'the elapsed time moves');
     assert.ok(frames.every((f) => f.includes('logs: docker logs')), 'with the log URL');
-    assert.match(screen, /SUCCEEDED in [\d.]+s, exit code 0/, 'then the summary');
+    assert.match(screen, /SUCCEEDED in [\d.]+s, job exit code 0/, 'then the summary');
   });
 
   it('elsewhere: one plain line per state change on stderr, nothing on stdout but the result', async () => {

@@ -42,6 +42,15 @@ describe('CLI status line while waiting', () => {
     assert.match(stdout, /^SUCCEEDED in /);
   });
 
+  it('attach to an execution launched by another process polls its state: RUNNING, then its end', async () => {
+    const scheduled = await fx.sh(`node "$CLI" schedule --quiet ${args('polled').replace('run ', '')}`, { JOB: 'sleep 2' });
+    const id = scheduled.stdout.trim();
+    const { code, stderr } = await fx.cli(['attach', id]);
+    assert.equal(code, 0);
+    assert.match(stderr, new RegExp(`^smartjob: docker execution ${id} RUNNING after .*\\nsmartjob: docker execution ${id} SUCCEEDED after [\\d.]+s\\n$`));
+    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
+  });
+
   it('--quiet prints no status at all', async () => {
     const { code, stderr } = await fx.sh(`node "$CLI" --quiet ${args('quiet')}`, { JOB: 'true' });
     assert.equal(code, 0);

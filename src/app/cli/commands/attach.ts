@@ -19,12 +19,15 @@ export const attachCommand: Command = {
   takesId: true,
   run: async (ctx) => {
     const service = await ctx.service();
-    return attachAndReport(ctx, service, await service.getStatus(idOf(ctx)));
+    return attachAndReport(ctx, service, await service.getStatus(idOf(ctx)), false);
   },
 };
 
-/** Waits with the status line; Ctrl-C (or SIGTERM) stops waiting only. Used by attach and schedule --wait. */
-export async function attachAndReport(ctx: CommandContext, service: ExecutorService, status: ExecutionStatus): Promise<number> {
+/**
+ * Waits with the status line; Ctrl-C (or SIGTERM) stops waiting only. Used by attach and by schedule --wait
+ * (`launchedHere`: this process follows the execution, so the service's events drive the status line).
+ */
+export async function attachAndReport(ctx: CommandContext, service: ExecutorService, status: ExecutionStatus, launchedHere: boolean): Promise<number> {
   const id = status.executionId;
   const interrupts = new Interrupts({
     onFirst: (signal) => ctx.output.err(`smartjob: ${signal}: stopped waiting; execution ${id} goes on: smartjob attach ${id}\n`),
@@ -33,7 +36,7 @@ export async function attachAndReport(ctx: CommandContext, service: ExecutorServ
   try {
     const result = service.attach(id, { signal: interrupts.signal });
     const target = { backend: service.backend, executionId: id, created: status.created, logUrl: status.logUrl };
-    return reportResult(ctx, await waitWithStatus(ctx, service, target, result, ctx.settings.boolean('follow')));
+    return reportResult(ctx, await waitWithStatus(ctx, service, target, result, { follow: ctx.settings.boolean('follow'), launchedHere }));
   } catch (error) {
     if (interrupts.received) return SIGNAL_EXIT[interrupts.received];
     throw error;

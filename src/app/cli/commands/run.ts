@@ -46,7 +46,7 @@ async function run(ctx: CommandContext): Promise<number> {
   try {
     const scheduled = await service.schedule(request.job, { ...request.options, signal: interrupts.signal });
     details = scheduled.details;
-    const result = await waitWithStatus(ctx, service, details, scheduled.result, ctx.settings.boolean('follow'));
+    const result = await waitWithStatus(ctx, service, details, scheduled.result, { follow: ctx.settings.boolean('follow'), launchedHere: true });
     const code = reportResult(ctx, result);
     return interrupts.received ? SIGNAL_EXIT[interrupts.received] : code;
   } finally {

@@ -28,7 +28,7 @@ async function run(ctx: CommandContext): Promise<number> {
   ctx.inputFlags = request.inputFlags;
   const service = await ctx.service();
   const { details } = await service.schedule(request.job, { ...request.options, forget: true });
-  if (ctx.settings.boolean('wait')) return attachAndReport(ctx, service, await service.getStatus(details.executionId));
+  if (ctx.settings.boolean('wait')) return attachAndReport(ctx, service, await service.getStatus(details.executionId), true);
   if (ctx.output.json) ctx.output.document(details);
   else {
     ctx.output.out(`${details.executionId}\n`);

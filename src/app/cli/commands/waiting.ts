@@ -4,19 +4,26 @@ import type { ExecutorService } from '../../../domain/services/executor.service.
 import type { CommandContext } from '../context.js';
 import { exitCodeOfState } from '../exit-codes.js';
 import { formatResult } from '../format.js';
-import { PollingStateSource } from '../state-source.js';
+import { EventStateSource, PollingStateSource, type StateSource } from '../state-source.js';
 import { StatusLine, type StatusLineInfo } from '../status-line.js';
 
 /** Docker answers inspect in a millisecond; a cloud API call counts against a quota. */
 const POLL_MS = { docker: 500, cloud: 2_000 } as const;
 
 /**
- * Shows the status line (and with `follow` the job's logs) until `result` settles, then prints the result and
- * returns its exit code.
+ * The service's events for an execution this process launched (`launchedHere`: run, schedule --wait), which
+ * it follows anyway; polling for one launched elsewhere (attach).
  */
-export async function waitWithStatus(ctx: CommandContext, service: ExecutorService, target: StatusLineInfo, result: Promise<ExecutionResult>, follow: boolean): Promise<ExecutionResult> {
+function stateSourceFor(service: ExecutorService, launchedHere: boolean): StateSource {
+  if (launchedHere) return new EventStateSource(service);
+  return new PollingStateSource((id) => service.getStatus(id), service.backend === 'docker' ? POLL_MS.docker : POLL_MS.cloud);
+}
+
+/** Shows the status line (and with `follow` the job's logs) until `result` settles; returns the result. */
+export async function waitWithStatus(ctx: CommandContext, service: ExecutorService, target: StatusLineInfo, result: Promise<ExecutionResult>, options: { readonly follow: boolean; readonly launchedHere: boolean }): Promise<ExecutionResult> {
+  const { follow } = options;
   const line = new StatusLine(ctx.output, target, ctx.quiet);
-  const states = new PollingStateSource((id) => service.getStatus(id), target.backend === 'docker' ? POLL_MS.docker : POLL_MS.cloud);
+  const states = stateSourceFor(service, options.launchedHere);
   const stopWatching = states.watch(target.executionId, (status) => line.update(status));
   const logs = follow ? followLogs(ctx, service, target.executionId) : undefined;
   try {

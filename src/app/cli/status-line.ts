@@ -26,8 +26,9 @@ export class StatusLine {
     if (!quiet && output.liveStatus) this.timer = setInterval(() => this.draw(), REDRAW_MS);
   }
 
+  /** A state only moves forward (PENDING, RUNNING, final): a late 'started' event after a final poll is ignored. */
   update(status: Pick<ExecutionStatus, 'state'>): void {
-    if (this.quiet || status.state === this.state) return;
+    if (this.quiet || (this.state !== undefined && rank(status.state) <= rank(this.state))) return;
     const first = this.state === undefined;
     this.state = status.state;
     if (this.output.liveStatus) return this.draw();
@@ -51,4 +52,8 @@ export class StatusLine {
   private elapsed(): string {
     return formatDuration(Math.max(0, (Date.now() - this.info.created.getTime()) / 1000));
   }
+}
+
+function rank(state: ExecutionState): number {
+  return isFinal(state) ? 2 : state === 'RUNNING' ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { NotSupportedError } from '../../../src/domain/errors.js';
 import { CloudRunExecutorAdapter } from '../../../src/infra/gcp/cloudrun/cloudrun-executor.adapter.js';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
+import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { ExecutorService } from '../../../src/domain/services/executor.service.js';
 import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files.adapter.js';
 import { InMemoryStorage } from '../../fakes/in-memory-storage.js';
@@ -30,7 +31,7 @@ describe('secretEnvs on Docker: passed to the job, never recorded or printed', (
     assert.deepEqual(outcome.jsonOutput, { length: SECRET.length });
 
     const forgotten = await fx.service.schedule({ ...job('secret2', 'sleep 5'), secretEnvs: { TOKEN: SECRET } }, { forget: true });
-    const [container] = await fx.docker.listContainers({ all: true, filters: { label: [`smartjob.execution-id=${forgotten.details.executionId}`] } });
+    const [container] = await fx.docker.listContainers({ all: true, filters: { label: [`${RECORD_KEYS.executionId}=${forgotten.details.executionId}`] } });
     seen.push(container!.Labels, (await fx.docker.getContainer(container!.Id).inspect()).Config.Labels);
     await fx.service.cancel(forgotten.details.executionId);
     seen.push(await fx.service.attach(forgotten.details.executionId));

@@ -5,6 +5,7 @@ import type { SmartJob } from '../../domain/job.js';
 import type { RunOptions } from '../../domain/services/plan.js';
 import { parseEnvFile } from './env-file.js';
 import { parseKeyValue, parseMemoryGb } from './flag-values.js';
+import type { CommandContext } from './context.js';
 import type { Settings } from './settings.js';
 import { UsageError } from './usage-error.js';
 
@@ -15,6 +16,14 @@ export interface JobRequest {
   /** The flag that made each input, so an SDK error about `inputs[i]` names it. */
   readonly inputFlags: readonly string[];
   readonly secretValues: readonly string[];
+}
+
+/** The job of run and schedule, with its secrets masked from then on and its inputs' flags known to errors. */
+export async function prepareJob(ctx: CommandContext): Promise<JobRequest> {
+  const request = await jobRequestFrom(ctx.settings, ctx.line.args, ctx.env);
+  ctx.output.addSecrets(request.secretValues);
+  ctx.inputFlags = request.inputFlags;
+  return request;
 }
 
 export async function jobRequestFrom(settings: Settings, args: readonly string[] | undefined, env: NodeJS.ProcessEnv): Promise<JobRequest> {

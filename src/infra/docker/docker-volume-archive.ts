@@ -39,13 +39,6 @@ function asNodeStream(pack: tar.Pack): Readable {
   return Readable.from(pack, { objectMode: false });
 }
 
-/** The content of the single regular file in a getArchive tar; `what` names it in errors. */
-export async function unpackSingleFile(archive: NodeJS.ReadableStream, what: string, signal?: AbortSignal): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await openSingleFile(archive, what, signal)) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
 /** The single regular file of a getArchive tar as a stream; a directory (or anything else) is a StorageError at once. */
 export async function openSingleFile(archive: NodeJS.ReadableStream, what: string, signal?: AbortSignal): Promise<AsyncIterable<Buffer>> {
   const extract = tar.extract();

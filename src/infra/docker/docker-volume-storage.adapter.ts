@@ -8,7 +8,7 @@ import { ConfigurationError, StorageError, ValidationError } from '../../domain/
 import type { ExecutionDirectoryQuery, StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
 import type { GcsObjectReader } from '../local/local-directory-storage.adapter.js';
 import { checkStagingPath } from '../local/staging-path.js';
-import { localFileSize, openSingleFile, packBytes, packDirectory, packLocalFile, unpackSingleFile } from './docker-volume-archive.js';
+import { localFileSize, openSingleFile, packBytes, packDirectory, packLocalFile } from './docker-volume-archive.js';
 import { statusCodeOf } from './docker-errors.js';
 import { translateVolumeError } from './docker-volume-errors.js';
 import { STAGING_MOUNT } from './docker-options.js';
@@ -82,15 +82,15 @@ export class DockerVolumeStorageAdapter implements StoragePort {
   }
 
   async read(path: string, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array | undefined> {
-    const checked = checkStagingPath(path);
-    const container = await this.container();
+    const stream = await this.readStream(path, options);
+    if (!stream) return undefined;
+    const chunks: Buffer[] = [];
     try {
-      const archive = await container.getArchive({ path: `${STAGING_MOUNT}/${checked}`, ...withSignal(options?.signal) });
-      return await unpackSingleFile(archive, this.location(checked), options?.signal);
+      for await (const chunk of stream) chunks.push(Buffer.from(chunk));
     } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw translateVolumeError(error, `read ${this.location(checked)}`);
+      throw translateVolumeError(error, `read ${this.location(path)}`);
     }
+    return Buffer.concat(chunks);
   }
 
   async readStream(path: string, options?: { readonly signal?: AbortSignal }): Promise<AsyncIterable<Uint8Array> | undefined> {

@@ -3,7 +3,7 @@ import type { Command, CommandContext } from '../context.js';
 import { exitWhenFlushed } from '../exit.js';
 import { EXECUTION_FLAGS, FOLLOW, JOB_FLAGS } from '../flags.js';
 import { Interrupts, SIGNAL_EXIT } from '../interrupt.js';
-import { jobRequestFrom } from '../job-request.js';
+import { prepareJob } from '../job-request.js';
 import { reportResult, waitWithStatus } from './waiting.js';
 
 export const runCommand: Command = {
@@ -27,9 +27,7 @@ export const runCommand: Command = {
 };
 
 async function run(ctx: CommandContext): Promise<number> {
-  const request = await jobRequestFrom(ctx.settings, ctx.line.args, ctx.env);
-  ctx.output.addSecrets(request.secretValues);
-  ctx.inputFlags = request.inputFlags;
+  const request = await prepareJob(ctx);
   const service = await ctx.service();
   let details: SchedulingDetails | undefined;
   const interrupts = new Interrupts({

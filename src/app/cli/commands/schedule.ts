@@ -1,7 +1,7 @@
 import type { Command, CommandContext } from '../context.js';
 import { EXECUTION_FLAGS, FOLLOW, JOB_FLAGS, WAIT } from '../flags.js';
 import { formatDetails } from '../format.js';
-import { jobRequestFrom } from '../job-request.js';
+import { prepareJob } from '../job-request.js';
 import { attachAndReport } from './attach.js';
 
 export const scheduleCommand: Command = {
@@ -23,9 +23,7 @@ export const scheduleCommand: Command = {
 };
 
 async function run(ctx: CommandContext): Promise<number> {
-  const request = await jobRequestFrom(ctx.settings, ctx.line.args, ctx.env);
-  ctx.output.addSecrets(request.secretValues);
-  ctx.inputFlags = request.inputFlags;
+  const request = await prepareJob(ctx);
   const service = await ctx.service();
   const { details } = await service.schedule(request.job, { ...request.options, forget: true });
   if (ctx.settings.boolean('wait')) return attachAndReport(ctx, service, await service.getStatus(details.executionId), true);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -73,6 +73,21 @@ describe('CLI usage errors', () => {
     assert.match((await fx.cli(run('--config', badConfig))).stderr, /unknown keys: imgae/);
     assert.deepEqual(await containersOf(fx.docker), []);
     assert.deepEqual(await readdir(fx.stagingDir), []);
+  });
+
+  it('--help of every command documents it with an example and the exit codes; --version prints the version', async () => {
+    for (const command of ['run', 'schedule', 'status', 'attach', 'logs', 'cancel', 'list', 'cleanup']) {
+      const { code, stdout } = await fx.cli([command, '--help']);
+      assert.equal(code, 0);
+      assert.match(stdout, new RegExp(`^smartjob ${command}: .+\\n\\nUsage: smartjob ${command}`));
+      assert.match(stdout, new RegExp(`Examples:\\n  smartjob ${command}|Examples:\\n  id=\\$\\(smartjob ${command}`));
+      assert.match(stdout, /Exit codes: 0 succeeded, 1 the job failed, 2 timed out, 3 cancelled, 64 usage error, 69 backend unavailable, 70 other error/);
+    }
+    const overview = await fx.cli([]);
+    assert.equal(overview.code, 0);
+    assert.match(overview.stdout, /^Commands:\n {2}run {7}run a job and wait for its result$/m);
+    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.equal((await fx.cli(['--version'])).stdout, `smartjob ${version}\n`);
   });
 
   it('an unknown --state, listing the valid ones', async () => {

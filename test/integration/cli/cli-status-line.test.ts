@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, TEST_NAMESPACE } from '../../support/docker.js';
 import { cliFixture, type CliFixture } from './cli-harness.js';
@@ -43,12 +46,21 @@ describe('CLI status line while waiting', () => {
   });
 
   it('attach to an execution launched by another process polls its state: RUNNING, then its end', async () => {
-    const scheduled = await fx.sh(`node "$CLI" schedule --quiet ${args('polled').replace('run ', '')}`, { JOB: 'sleep 2' });
-    const id = scheduled.stdout.trim();
-    const { code, stderr } = await fx.cli(['attach', id]);
-    assert.equal(code, 0);
-    assert.match(stderr, new RegExp(`^smartjob: docker execution ${id} RUNNING after .*\\nsmartjob: docker execution ${id} SUCCEEDED after [\\d.]+s\\n$`));
-    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
+    // The job runs until the test drops a file in its input directory, so attach sees it RUNNING however loaded the machine is.
+    const scheduled = await fx.sh(`node "$CLI" schedule --json ${args('polled').replace('run ', '')}`, { JOB: 'until [ -e "$INPUT_PATH/go" ]; do sleep 0.1; done' });
+    assert.equal(scheduled.code, 0, scheduled.stderr);
+    const details = JSON.parse(scheduled.stdout) as { executionId: string; inputPath: string };
+    const id = details.executionId;
+    try {
+      const attach = fx.start(['attach', id]);
+      await attach.waitForStderr(new RegExp(`execution ${id} RUNNING`));
+      await writeFile(join(fileURLToPath(details.inputPath), 'go'), '');
+      const { code, stderr } = await attach.outcome;
+      assert.equal(code, 0);
+      assert.match(stderr, new RegExp(`^smartjob: docker execution ${id} RUNNING after .*\\nsmartjob: docker execution ${id} SUCCEEDED after [\\d.]+s\\n$`));
+    } finally {
+      await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
+    }
   });
 
   it('--quiet prints no status at all', async () => {

@@ -1,10 +1,11 @@
-import { killQuietly, removeContainers } from '../shared/containers.js';
+import { removeContainers } from '../shared/containers.js';
 import { FakeGrpcBackend, type FakeBackendOptions } from '../shared/fake-backend.js';
 import { operationsService } from '../shared/operations.js';
 import { executionsService, tasksService } from './executions-service.js';
 import type { FakeMethod } from './faults.js';
 import { FakeState, type ExecutionRecord } from './fake-state.js';
-import { finish, updateJobReference } from './fake-execution.js';
+import { updateJobReference } from './fake-execution.js';
+import { finishExecution, stopExecution } from './fake-progress.js';
 import { jobsService } from './jobs-service.js';
 import { packageDefinition } from './protos.js';
 import { FAKE_BACKEND, TaskRunner } from './task-runner.js';
@@ -53,15 +54,14 @@ export class FakeCloudRun extends FakeGrpcBackend<FakeMethod> {
       () => updateJobReference(this.state, record),
       (error: unknown) => {
         console.error(`fake cloudrun: the runner of ${record.name} failed`, error);
-        finish(record, { kind: 'failed', exitCode: undefined, message: `fake runner error: ${String(error)}` });
+        if (!record.execution.completionTime) finishExecution(record, `fake runner error: ${String(error)}`);
       },
     );
   }
 
   /** Stops the execution if it runs, waits for its runner, removes its containers and forgets it. */
   private async removeExecution(record: ExecutionRecord): Promise<void> {
-    record.stopRequested ??= 'deleted';
-    if (record.current) await killQuietly(record.current);
+    await stopExecution(record, 'deleted');
     await record.finished;
     await removeContainers(record);
     this.state.executions.delete(record.name);

@@ -72,7 +72,7 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   }
 
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
-    return this.poller.wait(executionId, options?.signal);
+    return this.poller.wait(executionId, options?.signal, options?.onRunning);
   }
 
   async cancel(executionId: string): Promise<void> {

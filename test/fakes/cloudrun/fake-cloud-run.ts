@@ -43,6 +43,13 @@ export class FakeCloudRun extends FakeGrpcBackend<FakeMethod> {
     return fake;
   }
 
+  /** The env of every container the fake created for an execution (one per task attempt), as maps. */
+  async containerEnvs(executionName: string): Promise<Record<string, string>[]> {
+    const infos = await this.containers(executionName);
+    const envs = await Promise.all(infos.map(async (info) => (await this.docker.getContainer(info.Id).inspect()).Config.Env ?? []));
+    return envs.map((env) => Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])));
+  }
+
   protected async removeAll(): Promise<void> {
     await Promise.all([...this.state.executions.values()].map((record) => this.removeExecution(record)));
     this.state.executions.clear();

@@ -1,16 +1,11 @@
 import { grpc } from 'google-gax';
 import { killQuietly } from '../shared/containers.js';
-import { condition, setCondition, type ExecutionRecord, type TaskRecord } from './fake-state.js';
+import { condition, setCondition, type Ending, type ExecutionRecord, type TaskRecord } from './fake-state.js';
 import { timestamp, type ICondition } from './protos.js';
 
 export const TIMEOUT_MESSAGE = 'The configured timeout was reached.';
 
-/** How a task ended. */
-export type Ending =
-  | { readonly kind: 'succeeded' }
-  | { readonly kind: 'failed'; readonly exitCode: number | undefined; readonly message: string }
-  | { readonly kind: 'timedOut' }
-  | { readonly kind: 'cancelled' };
+export type { Ending } from './fake-state.js';
 
 /** An attempt's container runs: the task and the execution are started, the running count goes up. */
 export function attemptStarted(record: ExecutionRecord, { task }: TaskRecord, attempt: number): void {

@@ -4,10 +4,16 @@ import { grpc } from 'google-gax';
 import { RpcError } from '../shared/faults.js';
 import { OperationStore } from '../shared/operations.js';
 import { locationOf } from '../shared/resources.js';
-import type { Ending } from './fake-progress.js';
 import { packAny, timestamp, type ICondition, type IExecution, type IJob, type IOperation, type ITask } from './protos.js';
 
 export { locationOf, page } from '../shared/resources.js';
+
+/** How a task ended. */
+export type Ending =
+  | { readonly kind: 'succeeded' }
+  | { readonly kind: 'failed'; readonly exitCode: number | undefined; readonly message: string }
+  | { readonly kind: 'timedOut' }
+  | { readonly kind: 'cancelled' };
 
 /** One task of an execution: its Task message and the container its attempt runs now. */
 export interface TaskRecord {

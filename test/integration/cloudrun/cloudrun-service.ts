@@ -41,12 +41,12 @@ export function useCloudRunService(): CloudRunServiceSuite {
   return suite;
 }
 
-/** The fake's record of the execution smartjob recorded `executionId` on. */
+/** The fake's record of the execution smartjob recorded `executionId` on (there must be exactly one). */
 export function fakeExecutionOf(fake: FakeCloudRun, executionId: string): ExecutionRecord {
-  const record = [...fake.state.executions.values()].find((r) =>
+  const records = [...fake.state.executions.values()].filter((r) =>
     r.execution.template?.containers?.[0]?.env?.some((e) => e.name === RECORD_KEYS.executionId && e.value === executionId));
-  assert.ok(record, `the fake knows execution ${executionId}`);
-  return record;
+  assert.equal(records.length, 1, `the fake holds one execution carrying ${executionId}`);
+  return records[0]!;
 }
 
 /** Calls of each method from now on. */

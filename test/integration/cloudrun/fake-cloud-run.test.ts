@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ExecutionsClient, JobsClient, TasksClient, type protos } from '@google-cloud/run';
-import type Docker from 'dockerode';
 import { googleAuthLibrary, grpc } from 'google-gax';
 import { FakeCloudRun } from '../../fakes/cloudrun/fake-cloud-run.js';
 import { BUSYBOX_IMAGE, requireDocker } from '../../support/docker.js';
@@ -14,13 +13,12 @@ const PARENT = 'projects/fake-tests/locations/europe-west1';
 /** The fake itself, through the official clients: what the adapter relies on must hold here. */
 describe('FakeCloudRun', { timeout: 180_000 }, () => {
   let fake: FakeCloudRun;
-  let docker: Docker;
   let jobs: JobsClient;
   let executions: ExecutionsClient;
   let tasks: TasksClient;
   let root: string;
   before(async () => {
-    docker = await requireDocker();
+    const docker = await requireDocker();
     root = await mkdtemp(join(tmpdir(), 'smartjob-fake-cloudrun-'));
     fake = await FakeCloudRun.start({ bucketDirs: (bucket) => join(root, bucket), docker });
     const options = { apiEndpoint: '127.0.0.1', port: fake.port, sslCreds: grpc.credentials.createInsecure(), authClient: new googleAuthLibrary.PassThroughClient() };
@@ -45,12 +43,6 @@ describe('FakeCloudRun', { timeout: 180_000 }, () => {
     jobs.runJob({ name, overrides: { containerOverrides: [{ name: 'job', args: ['sh', '-c', script] }], timeout: { seconds: timeoutSeconds }, taskCount } });
   const executionNameOf = (operation: { metadata: unknown }) => (operation.metadata as protos.google.cloud.run.v2.IExecution).name as string;
   const completedOf = (task: protos.google.cloud.run.v2.ITask) => task.conditions?.find((c) => c.type === 'Completed');
-  /** The env of each container the fake created for an execution, by CLOUD_RUN_TASK_INDEX. */
-  const containerEnvs = async (executionName: string) => {
-    const infos = await fake.containers(executionName);
-    const envs = await Promise.all(infos.map(async (info) => (await docker.getContainer(info.Id).inspect()).Config.Env));
-    return envs.map((env) => Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])));
-  };
 
   it('answers RunJob with an operation whose metadata is the Execution, ending like Cloud Run', async () => {
     const name = await createJob('ends');
@@ -103,7 +95,7 @@ describe('FakeCloudRun', { timeout: 180_000 }, () => {
       [4, 2, 3, 1, 0, 0],
     );
     assert.equal(fake.state.executions.get(executionName)?.peakRunning, 2, 'never more than `parallelism` tasks at once');
-    const envs = await containerEnvs(executionName);
+    const envs = await fake.containerEnvs(executionName);
     assert.deepEqual(envs.map((e) => e.CLOUD_RUN_TASK_INDEX).sort(), ['0', '1', '2', '3'], 'one container per task');
     assert.ok(envs.every((e) => e.CLOUD_RUN_TASK_COUNT === '4' && e.CLOUD_RUN_TASK_ATTEMPT === '0'));
     const [listed] = await tasks.listTasks({ parent: executionName }, { autoPaginate: false });

@@ -19,7 +19,8 @@ export interface FakeCloudRunOptions extends FakeBackendOptions {
 
 /**
  * A Cloud Run Admin API v2 server (Jobs, Executions, Tasks, Operations over gRPC on 127.0.0.1) that runs each
- * execution as a container on the local Docker engine. Faults can be planned per method.
+ * task of an execution as a container on the local Docker engine, the job's parallelism at a time. Faults can
+ * be planned per method.
  */
 export class FakeCloudRun extends FakeGrpcBackend<FakeMethod> {
   readonly state = new FakeState();

@@ -73,7 +73,7 @@ export function runJobRequest(jobName: string, spec: LaunchSpec): RunJobRequest 
   return {
     name: jobName,
     overrides: {
-      // Empty args keep the image's own command: the template sets none.
+      // Empty args keep the image's own command: a single run's template sets none (an array needs args).
       containerOverrides: [{ name: MAIN_CONTAINER, args: [...spec.args], env: Object.entries(env).map(([name, value]) => ({ name, value })) }],
       taskCount: spec.array?.count ?? 1,
       timeout: wholeSecondsDuration(spec.config.timeout.timeoutSeconds),

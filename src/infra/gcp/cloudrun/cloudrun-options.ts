@@ -1,3 +1,4 @@
+import { TASK_INDEX_ENV } from '../../../domain/services/array-tasks.js';
 import type { GcpBackendOptions, GcpClientOptions } from '../shared/gcp-options.js';
 
 /** `getExecutorService('cloudrun', { cloudrun })`: the options every GCP backend takes, nothing more. */
@@ -21,5 +22,5 @@ export const ARRAY_MARKER = 'smartjob_array';
  * image needs `sh`, and the command must come as args (it replaces the image's ENTRYPOINT and CMD).
  */
 export const TASK_WRAPPER: readonly string[] = [
-  'sh', '-c', 'export SMARTJOB_TASK_INDEX="$CLOUD_RUN_TASK_INDEX" OUTPUT_PATH="$OUTPUT_PATH/tasks/$CLOUD_RUN_TASK_INDEX"; exec "$@"', 'smartjob-task',
+  'sh', '-c', `export ${TASK_INDEX_ENV}="$CLOUD_RUN_TASK_INDEX" OUTPUT_PATH="$OUTPUT_PATH/tasks/$CLOUD_RUN_TASK_INDEX"; exec "$@"`, 'smartjob-task',
 ];

@@ -1,6 +1,6 @@
+import { isFinal } from '../../../domain/execution.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
-import { isFinal } from '../../../domain/execution.js';
 import { exitCodeOf, recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
 import { arrayStatusOf, isArrayExecution } from './cloudrun-tasks.js';
 

@@ -13,7 +13,7 @@ const taskJob = (name: string, before = 'true') =>
 describe('Cloud Run service: native arrays (runArray)', { timeout: 180_000 }, () => {
   const s = useCloudRunService();
 
-  it('runs N tasks as one execution of N containers, one poll entry, one ListTasks at the end; a result per task', async () => {
+  it('runs N tasks as one execution of N containers, one poll entry, one ListTasks at the end; a result per task', async (t) => {
     const calls = callsFrom(s.fake);
     const logStart = s.logger.lines.length;
     const result = await s.service.runArray(taskJob('array', 'sleep 1; [ "$SMARTJOB_TASK_INDEX" != 1 ] || exit 4'), { count: 3, parallelism: 2 });
@@ -33,6 +33,7 @@ describe('Cloud Run service: native arrays (runArray)', { timeout: 180_000 }, ()
     assert.ok(envs.every((e) => e.OUTPUT_PATH?.endsWith('/output') && e.SMARTJOB_TASK_COUNT === '3'), 'one env for all: the wrapper sets each task\'s own');
 
     const polls = s.logger.lines.slice(logStart).filter((line) => line.startsWith('debug polling '));
+    t.diagnostic(`3 tasks over ${polls.length} ticks: ${(['RunJob', 'ListExecutions', 'GetExecution', 'ListTasks', 'GetTask'] as const).map((m) => `${m} ${calls(m)}`).join(', ')}`);
     assert.ok(polls.length > 0 && polls.every((line) => line === `debug polling ${result.executionId} in 1 location(s)`), 'one poll entry for N tasks');
     assert.equal(calls('ListExecutions'), polls.length, 'one listing per tick');
     assert.equal(calls('ListTasks'), 1, 'the tasks are read once, at the end');

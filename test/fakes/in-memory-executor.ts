@@ -32,6 +32,8 @@ export class InMemoryExecutor implements ExecutorPort {
   launchCalls = 0;
   maxRunning = 0;
   preflightError: Error | undefined;
+  /** Plays a port that refuses some launch specs (ExecutorPort.checkLaunch). */
+  checkLaunch: ((spec: LaunchSpec) => void) | undefined;
   /** Calls `onRunning` while waiting, as the Docker adapter does; false plays an adapter that does not. */
   reportsRunning = true;
   /** Plays a backend with native arrays (Cloud Run, Batch): one execution runs `spec.array.count` tasks. */

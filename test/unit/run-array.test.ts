@@ -126,6 +126,19 @@ describe('service.runArray on a port with native arrays (in-memory ports)', () =
     assert.deepEqual(result.tasks.map((t) => t.state), ['CANCELLED', 'CANCELLED', 'CANCELLED']);
   });
 
+  it('a spec the port refuses (checkLaunch) is thrown before anything is staged or launched', async () => {
+    const { service, executor, storage } = arrayHarness({ native: true });
+    const refusal = new ValidationError('job.overriddenArgs', 'must give the command of an array');
+    const checked: LaunchSpec[] = [];
+    executor.checkLaunch = (spec) => {
+      checked.push(spec);
+      throw refusal;
+    };
+    await assert.rejects(service.runArray(job, { count: 3 }), (error) => error === refusal);
+    assert.deepEqual(checked.map((spec) => spec.array), [{ count: 3, parallelism: 3 }]);
+    assert.deepEqual([executor.launchCalls, storage.directories.size, storage.objects.size], [0, 0, 0]);
+  });
+
   it('attach by id of a native array returns its tasks too', async () => {
     const { service } = arrayHarness({ native: true });
     const { executionId } = await service.runArray(job, { count: 2 });

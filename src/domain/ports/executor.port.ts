@@ -86,6 +86,11 @@ export interface ExecutorPort {
   readonly supportedSettings: readonly BackendSetting[];
   /** Checks what must be true before anything is staged (image present or pullable, settings present). */
   preflight(image: string, config: ResolvedExecutionConfig, signal?: AbortSignal): Promise<void>;
+  /**
+   * Optional: refuses, with a ValidationError naming the field, a launch this backend cannot run (e.g. a Cloud
+   * Run array without args to wrap). Called once the spec is built, before anything is staged.
+   */
+  checkLaunch?(spec: LaunchSpec): void;
   /** Starts the execution, once. One attempt: the service retries, after checking `getStatus`. Returns the log URL. */
   launch(spec: LaunchSpec, signal?: AbortSignal): Promise<{ readonly logUrl: string }>;
   /** undefined when the backend knows no execution with that id. */

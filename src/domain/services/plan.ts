@@ -95,6 +95,7 @@ export async function planExecution(job: SmartJob, options: ScheduleOptions | un
     config,
     ...(array && { array }),
   };
+  deps.executor.checkLaunch?.(spec);
   return { execution, inputs, script, spec, forget: opts.forget ?? false, signal: opts.signal };
 }
 

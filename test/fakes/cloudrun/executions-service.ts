@@ -1,7 +1,7 @@
 import { grpc } from 'google-gax';
-import { killQuietly } from '../shared/containers.js';
 import { RpcError } from '../shared/faults.js';
 import { cappedPageSize } from '../shared/resources.js';
+import { stopExecution } from './fake-progress.js';
 import { locationOf, page, type ExecutionRecord, type FakeState } from './fake-state.js';
 import type { IListRequest, INamedRequest } from './protos.js';
 
@@ -27,8 +27,7 @@ export function executionsService(state: FakeState, remove: (record: ExecutionRe
       if (record.execution.completionTime) {
         throw new RpcError(grpc.status.FAILED_PRECONDITION, `Execution '${record.name}' has already completed`);
       }
-      record.stopRequested ??= 'cancelled';
-      if (record.current) await killQuietly(record.current);
+      await stopExecution(record, 'cancelled');
       return state.executionOperation(record);
     },
 
@@ -40,17 +39,19 @@ export function executionsService(state: FakeState, remove: (record: ExecutionRe
   };
 }
 
-/** google.cloud.run.v2.Tasks: the fake's executions have one task each. */
+/** google.cloud.run.v2.Tasks: the tasks of one execution, by index, paged; or one task by name. */
 export function tasksService(state: FakeState) {
   return {
     ListTasks(request: IListRequest) {
       const record = state.requireExecution(request.parent ?? '');
-      return { tasks: [record.task], nextPageToken: '' };
+      const { items, next } = page(record.tasks, cappedPageSize(request.pageSize, state.maxPageSize), request.pageToken);
+      return { tasks: items.map((t) => t.task), nextPageToken: next };
     },
     GetTask(request: INamedRequest) {
-      const record = [...state.executions.values()].find((r) => r.task.name === request.name);
-      if (!record) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${request.name}' was not found`);
-      return record.task;
+      const execution = state.executions.get((request.name ?? '').replace(/\/tasks\/[^/]*$/, ''));
+      const task = execution?.tasks.find((t) => t.task.name === request.name);
+      if (!task) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${request.name}' was not found`);
+      return task.task;
     },
   };
 }

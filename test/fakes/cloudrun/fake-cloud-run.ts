@@ -1,10 +1,11 @@
-import { killQuietly, removeContainers } from '../shared/containers.js';
+import { removeContainers } from '../shared/containers.js';
 import { FakeGrpcBackend, type FakeBackendOptions } from '../shared/fake-backend.js';
 import { operationsService } from '../shared/operations.js';
 import { executionsService, tasksService } from './executions-service.js';
 import type { FakeMethod } from './faults.js';
 import { FakeState, type ExecutionRecord } from './fake-state.js';
-import { finish, updateJobReference } from './fake-execution.js';
+import { updateJobReference } from './fake-execution.js';
+import { finishExecution, stopExecution } from './fake-progress.js';
 import { jobsService } from './jobs-service.js';
 import { packageDefinition } from './protos.js';
 import { FAKE_BACKEND, TaskRunner } from './task-runner.js';
@@ -18,7 +19,8 @@ export interface FakeCloudRunOptions extends FakeBackendOptions {
 
 /**
  * A Cloud Run Admin API v2 server (Jobs, Executions, Tasks, Operations over gRPC on 127.0.0.1) that runs each
- * execution as a container on the local Docker engine. Faults can be planned per method.
+ * task of an execution as a container on the local Docker engine, the job's parallelism at a time. Faults can
+ * be planned per method.
  */
 export class FakeCloudRun extends FakeGrpcBackend<FakeMethod> {
   readonly state = new FakeState();
@@ -42,6 +44,13 @@ export class FakeCloudRun extends FakeGrpcBackend<FakeMethod> {
     return fake;
   }
 
+  /** The env of every container the fake created for an execution (one per task attempt), as maps. */
+  async containerEnvs(executionName: string): Promise<Record<string, string>[]> {
+    const infos = await this.containers(executionName);
+    const envs = await Promise.all(infos.map(async (info) => (await this.docker.getContainer(info.Id).inspect()).Config.Env ?? []));
+    return envs.map((env) => Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])));
+  }
+
   protected async removeAll(): Promise<void> {
     await Promise.all([...this.state.executions.values()].map((record) => this.removeExecution(record)));
     this.state.executions.clear();
@@ -53,15 +62,14 @@ export class FakeCloudRun extends FakeGrpcBackend<FakeMethod> {
       () => updateJobReference(this.state, record),
       (error: unknown) => {
         console.error(`fake cloudrun: the runner of ${record.name} failed`, error);
-        finish(record, { kind: 'failed', exitCode: undefined, message: `fake runner error: ${String(error)}` });
+        if (!record.execution.completionTime) finishExecution(record, `fake runner error: ${String(error)}`);
       },
     );
   }
 
   /** Stops the execution if it runs, waits for its runner, removes its containers and forgets it. */
   private async removeExecution(record: ExecutionRecord): Promise<void> {
-    record.stopRequested ??= 'deleted';
-    if (record.current) await killQuietly(record.current);
+    await stopExecution(record, 'deleted');
     await record.finished;
     await removeContainers(record);
     this.state.executions.delete(record.name);

@@ -8,20 +8,43 @@ import { packAny, timestamp, type ICondition, type IExecution, type IJob, type I
 
 export { locationOf, page } from '../shared/resources.js';
 
+/** How a task ended. */
+export type Ending =
+  | { readonly kind: 'succeeded' }
+  | { readonly kind: 'failed'; readonly exitCode: number | undefined; readonly message: string }
+  | { readonly kind: 'timedOut' }
+  | { readonly kind: 'cancelled' };
+
+/** One task of an execution: its Task message and the container its attempt runs now. */
+export interface TaskRecord {
+  /** Mutated in place as the task progresses. */
+  readonly task: ITask;
+  /** The execution's list: every container of every task, in creation order. */
+  readonly containers: Docker.Container[];
+  current?: Docker.Container;
+  /** The execution's stop request (the shared runner reads it per task). */
+  readonly stopRequested: 'cancelled' | 'deleted' | undefined;
+  /** Set once the task has ended. */
+  ending?: Ending;
+}
+
 /** One execution and what the fake needs to run, stop and report it. */
 export interface ExecutionRecord {
   readonly name: string;
   readonly jobName: string;
   /** Mutated in place as the execution progresses: every read sees the latest state. */
   readonly execution: IExecution;
-  readonly task: ITask;
+  /** One per index, 0 … taskCount-1. */
+  readonly tasks: readonly TaskRecord[];
   readonly operationName: string;
   /** The RunJob operation's error once it ended without success. */
   failure?: { readonly code: grpc.status; readonly message: string };
+  /** Every container of every task (one per attempt). */
   readonly containers: Docker.Container[];
-  current?: Docker.Container;
   stopRequested?: 'cancelled' | 'deleted';
   finished?: Promise<void>;
+  /** The most tasks that ran at once (a test checks the parallelism with it). */
+  peakRunning: number;
 }
 
 /** Everything the fake server knows: jobs, executions and operations, by resource name. */

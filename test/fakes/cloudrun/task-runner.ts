@@ -2,15 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { fakeLabels, runAttempt, type AttemptOutcome, type BucketDirs } from '../shared/containers.js';
-import { finish, markRunning, type Ending } from './fake-execution.js';
-import type { ExecutionRecord } from './fake-state.js';
+import { attemptEnded, attemptStarted, finishExecution, finishTask, type Ending } from './fake-progress.js';
+import type { ExecutionRecord, TaskRecord } from './fake-state.js';
 import { durationSeconds, type IContainer, type ITaskTemplate } from './protos.js';
 
 export const FAKE_BACKEND = 'cloudrun';
 
 /**
- * Runs an execution's single task as containers on the local engine: one container per attempt, network
- * none, the task timeout enforced by killing the container, retries up to `max_retries` (unset means 3).
+ * Runs an execution's tasks as containers on the local engine, `parallelism` tasks at a time (lowest index
+ * first): one container per attempt, network none, the task timeout enforced by killing the container, retries
+ * up to `max_retries` (unset means 3). A task that failed does not stop the others; once every task has ended,
+ * the execution ends. After a cancel, the tasks not started yet end cancelled without running.
  */
 export class TaskRunner {
   constructor(
@@ -21,22 +23,37 @@ export class TaskRunner {
   ) {}
 
   async run(record: ExecutionRecord): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < record.tasks.length) await this.runTask(record, record.tasks[next++] as TaskRecord);
+    };
+    const parallelism = Math.min(Number(record.execution.parallelism) || record.tasks.length, record.tasks.length);
+    await Promise.all(Array.from({ length: parallelism }, worker));
+    finishExecution(record);
+  }
+
+  private async runTask(record: ExecutionRecord, taskRecord: TaskRecord): Promise<void> {
     const template = record.execution.template as ITaskTemplate;
     const maxRetries = template.maxRetries ?? 3;
     const timeoutSeconds = durationSeconds(template.timeout) ?? 600;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await runAttempt(this.docker, record, this.containerSpec(record, attempt), {
-        timeoutSeconds, label: 'fake cloudrun', onRunning: () => markRunning(record, attempt),
+      let ran = false;
+      const outcome = await runAttempt(this.docker, taskRecord, this.containerSpec(record, taskRecord, attempt), {
+        timeoutSeconds, label: 'fake cloudrun', onRunning: () => {
+          ran = true;
+          attemptStarted(record, taskRecord, attempt);
+        },
       });
-      if (outcome.kind === 'exited') record.task.lastAttemptResult = { exitCode: outcome.exitCode, status: { code: outcome.exitCode === 0 ? 0 : 2 } };
-      const ending = this.endingOf(record, outcome, attempt >= maxRetries);
-      if (ending) return finish(record, ending);
+      if (ran) attemptEnded(record);
+      if (outcome.kind === 'exited') taskRecord.task.lastAttemptResult = { exitCode: outcome.exitCode, status: { code: outcome.exitCode === 0 ? 0 : 2 } };
+      const ending = this.endingOf(taskRecord, outcome, attempt >= maxRetries);
+      if (ending) return finishTask(record, taskRecord, ending);
     }
   }
 
   /** Undefined when another attempt is due. */
-  private endingOf(record: ExecutionRecord, outcome: AttemptOutcome, lastAttempt: boolean): Ending | undefined {
-    const taskId = (record.task.name as string).split('/').pop();
+  private endingOf({ task }: TaskRecord, outcome: AttemptOutcome, lastAttempt: boolean): Ending | undefined {
+    const taskId = (task.name as string).split('/').pop();
     switch (outcome.kind) {
       case 'stopped':
         return { kind: 'cancelled' };
@@ -50,7 +67,7 @@ export class TaskRunner {
     }
   }
 
-  private containerSpec(record: ExecutionRecord, attempt: number): Docker.ContainerCreateOptions {
+  private containerSpec(record: ExecutionRecord, { task }: TaskRecord, attempt: number): Docker.ContainerCreateOptions {
     const template = record.execution.template as ITaskTemplate;
     // Sidecars are recorded on the template but not run: the fake runs the main (first) container only.
     const main = (template.containers ?? [])[0] as IContainer;
@@ -58,9 +75,9 @@ export class TaskRunner {
     env.push(
       `CLOUD_RUN_JOB=${record.jobName.split('/').pop()}`,
       `CLOUD_RUN_EXECUTION=${record.name.split('/').pop()}`,
-      'CLOUD_RUN_TASK_INDEX=0',
+      `CLOUD_RUN_TASK_INDEX=${task.index ?? 0}`,
       `CLOUD_RUN_TASK_ATTEMPT=${attempt}`,
-      'CLOUD_RUN_TASK_COUNT=1',
+      `CLOUD_RUN_TASK_COUNT=${record.tasks.length}`,
     );
     const { binds, tmpfs } = this.mounts(template, main);
     return {

@@ -13,10 +13,10 @@ import { stageExecution } from '../../../src/domain/services/stage.js';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
 import { CloudRunExecutorAdapter } from '../../../src/infra/gcp/cloudrun/cloudrun-executor.adapter.js';
 import type { CloudRunBackendOptions, CloudRunClientOptions } from '../../../src/infra/gcp/cloudrun/cloudrun-options.js';
-import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { LocalDirectoryStorageAdapter } from '../../../src/infra/local/local-directory-storage.adapter.js';
 import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files.adapter.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
+import { fakeExecutionOf } from './cloudrun-service.js';
 import { FakeCloudRun } from '../../fakes/cloudrun/fake-cloud-run.js';
 import { requireDocker, TEST_NAMESPACE } from '../../support/docker.js';
 
@@ -102,11 +102,7 @@ export function shellJob(name: string, script: string): Partial<SmartJob> & { re
 
 /** The fake's record of an execution, found by the id smartjob recorded on it. */
 export function fakeRecordOf(h: CloudRunHarness, executionId: string) {
-  const record = [...h.fake.state.executions.values()].find((r) =>
-    r.execution.template?.containers?.[0]?.env?.some((e) => e.name === RECORD_KEYS.executionId && e.value === executionId),
-  );
-  assert.ok(record, `the fake knows execution ${executionId}`);
-  return record;
+  return fakeExecutionOf(h.fake, executionId);
 }
 
 export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

@@ -53,6 +53,25 @@ describe('ExecutionPoller (the shared GCP poller)', () => {
     assert.deepEqual(delays, [10, 20, 20, 20]);
   });
 
+  it('tells each wait once, on the first running outcome; a callback that throws is logged and its wait goes on', async () => {
+    const { poller, polls, scripted, logger } = backend({ a: 1 });
+    const running = { kind: 'running', status: { ...status('a'), state: 'RUNNING', stopped: undefined } } as const;
+    scripted.push({ kind: 'pending' }, running, running);
+    const told: string[] = [];
+    const statuses = await Promise.all([
+      poller.wait('a', undefined, (s) => told.push(`first ${s.state} at poll ${polls.length}`)),
+      poller.wait('a', undefined, (s) => {
+        told.push(`second ${s.state} at poll ${polls.length}`);
+        throw new Error('listener bug');
+      }),
+      poller.wait('a'),
+    ]);
+    assert.deepEqual(statuses.map((s) => s.state), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    assert.deepEqual(told, ['first RUNNING at poll 2', 'second RUNNING at poll 2'], 'once each, from the poll that saw it running');
+    assert.equal(polls.length, 4, 'a running outcome is not final');
+    assert.ok(logger.lines.some((l) => l.includes('the onRunning callback of a wait for a threw: Error: listener bug')));
+  });
+
   it('rejects every wait of an execution with a failed outcome, and only those', async () => {
     const { poller, scripted } = backend({ a: 2 });
     const gone = new NotFoundError("execution 'a'");

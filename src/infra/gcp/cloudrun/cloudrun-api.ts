@@ -24,6 +24,8 @@ interface Clients {
 export type RunOutcome = { readonly kind: 'started'; readonly executionName: string | undefined } | { readonly kind: 'jobMissing' };
 
 const GONE = new Map([[GrpcCode.NOT_FOUND, undefined]]);
+/** Tasks asked per ListTasks page: an array of up to 10,000 tasks is read in a few calls (Cloud Run may answer fewer per page). */
+const TASK_PAGE_SIZE = 1000;
 
 /**
  * The Cloud Run Admin API as the adapter uses it. Owns the lazily loaded clients (@google-cloud/run loads on
@@ -117,6 +119,20 @@ export class CloudRunApi {
     const [tasks] = await gaxCall(`listing the tasks of ${executionName}`, 'call', async () =>
       (await this.clients.get()).tasks.listTasks({ parent: executionName }, NO_AUTO_PAGINATION));
     return tasks[0];
+  }
+
+  /**
+   * Every task of an execution, by pages of TASK_PAGE_SIZE (a native array's tasks, read once at its end).
+   * An execution deleted meanwhile has none.
+   */
+  async allTasks(executionName: string): Promise<RunTask[]> {
+    const clients = () => this.clients.get();
+    const tasks: RunTask[] = [];
+    const pages = gaxPages(`listing the tasks of ${executionName}`, async function* () {
+      yield* (await clients()).tasks.listTasksAsync({ parent: executionName, pageSize: TASK_PAGE_SIZE }, NO_AUTO_PAGINATION);
+    }, [GrpcCode.NOT_FOUND]);
+    for await (const task of pages) tasks.push(task);
+    return tasks;
   }
 
   /** CancelExecution, its operation not awaited (it ends with the execution); false when refused because it already ended. */

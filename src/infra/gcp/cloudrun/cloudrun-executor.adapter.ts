@@ -12,7 +12,7 @@ import { consoleUrlOf } from './cloudrun-mapper.js';
 import { STAGING_MOUNT } from './cloudrun-options.js';
 import { ExecutionLookup } from './execution-lookup.js';
 import { JobRegistry } from './job-registry.js';
-import { launchExecution } from './launch-execution.js';
+import { checkArrayCommand, launchExecution } from './launch-execution.js';
 import { listStatuses, removeExecution } from './list-and-remove.js';
 import { cloudRunPollLocation } from './poll-location.js';
 
@@ -25,10 +25,12 @@ export interface CloudRunExecutorOptions extends ResolvedGcpOptions {
 /**
  * Cloud Run Jobs: one Job per job definition (reused, its id derived from a hash of the definition) and one
  * Execution per run, started by RunJob with overrides. The staging bucket is mounted at /staging. No live
- * logs (the service points at the console) and nothing to release after a run.
+ * logs (the service points at the console) and nothing to release after a run. A native array is one
+ * Execution of N tasks (RunJob's task count), each task's index and output directory set by a shell wrapper.
  */
 export class CloudRunExecutorAdapter implements ExecutorPort {
   readonly backend = 'cloudrun' as const;
+  readonly nativeArrays = true;
   /** All but the machine settings of Batch and Vertex (machine type, accelerators, boot disk, Ops agent). */
   readonly supportedSettings: readonly BackendSetting[] = [
     'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'vpcConnectorNetwork', 'vpcConnectorSubnetwork',
@@ -60,6 +62,10 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
     settingsForExecution(this.options.settings, config);
   }
 
+  checkLaunch(spec: LaunchSpec): void {
+    checkArrayCommand(spec);
+  }
+
   async launch(spec: LaunchSpec, signal?: AbortSignal): Promise<{ readonly logUrl: string }> {
     const settings = settingsForExecution(this.options.settings, spec.config);
     const executionName = await launchExecution({ api: this.api, jobs: this.jobs, lookup: this.lookup }, settings, spec, signal);
@@ -72,7 +78,7 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   }
 
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
-    return this.poller.wait(executionId, options?.signal);
+    return this.poller.wait(executionId, options?.signal, options?.onRunning);
   }
 
   async cancel(executionId: string): Promise<void> {

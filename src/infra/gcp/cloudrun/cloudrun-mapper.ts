@@ -6,7 +6,7 @@ import type { StagingBucket } from '../shared/gcp-settings.js';
 import { parseRecord, RECORD_KEYS, recordOf, type ExecutionRecord } from '../../shared/execution-record.js';
 import { dateOf, enumIs, wholeSecondsDuration } from '../shared/protobuf.js';
 import type { RunCondition, RunContainer, RunExecution, RunJob, RunJobRequest, RunTask, RunTaskTemplate } from './cloudrun-api.js';
-import { MAIN_CONTAINER, SHARED_MOUNT, STAGING_MOUNT } from './cloudrun-options.js';
+import { ARRAY_MARKER, MAIN_CONTAINER, SHARED_MOUNT, STAGING_MOUNT, TASK_WRAPPER } from './cloudrun-options.js';
 import type { JobDefinition } from './job-definition.js';
 
 /**
@@ -28,14 +28,19 @@ export function jobLabels(definition: JobDefinition): Record<string, string> {
 
 /**
  * The Cloud Run Job of a definition: one task, the staging bucket mounted at /staging, explicit task retries
- * (unset means 3 on Cloud Run), and sidecars sharing an in-memory volume with the job. Args, env and the
- * timeout of each run come from RunJob overrides.
+ * (unset means 3 on Cloud Run), and sidecars sharing an in-memory volume with the job. Args, env, the task
+ * count and the timeout of each run come from RunJob overrides. An array's Job adds what RunJob cannot
+ * override: its parallelism (the template's task count too, keeping parallelism ≤ task count) and the task
+ * wrapper as the job container's command.
  */
 export function buildJob(definition: JobDefinition, stagingBucket: StagingBucket, initialTimeoutSeconds: number): RunJob {
   const labels = jobLabels(definition);
   const hasSidecars = definition.sidecars.length > 0;
   const mounts = [{ name: STAGING_VOLUME, mountPath: STAGING_MOUNT }, ...(hasSidecars ? [{ name: SHARED_VOLUME, mountPath: SHARED_MOUNT }] : [])];
-  const main: RunContainer = { name: MAIN_CONTAINER, image: definition.image, volumeMounts: mounts, resources: resourcesOf(definition) };
+  const main: RunContainer = {
+    name: MAIN_CONTAINER, image: definition.image, volumeMounts: mounts, resources: resourcesOf(definition),
+    ...(definition.array && { command: [...TASK_WRAPPER] }),
+  };
   const sidecars: RunContainer[] = definition.sidecars.map((s) => ({
     name: s.name,
     image: s.dockerImage,
@@ -54,21 +59,23 @@ export function buildJob(definition: JobDefinition, stagingBucket: StagingBucket
     serviceAccount: definition.serviceAccount,
     vpcAccess: vpcAccessOf(definition),
   };
-  return { labels, client: 'smartjob', template: { labels, taskCount: 1, parallelism: 1, template } };
+  const parallelism = definition.array?.parallelism ?? 1;
+  return { labels, client: 'smartjob', template: { labels, taskCount: parallelism, parallelism, template } };
 }
 
 /**
- * RunJob with this execution's args, env, one task and its timeout. The execution record goes into the env:
- * Cloud Run copies overrides into the Execution's task template, and RunJob overrides cannot set labels.
+ * RunJob with this execution's args, env, task count (1, or the array's) and its timeout (per task). The
+ * execution record goes into the env: Cloud Run copies overrides into the Execution's task template, and
+ * RunJob overrides cannot set labels.
  */
 export function runJobRequest(jobName: string, spec: LaunchSpec): RunJobRequest {
-  const env = { ...spec.env, ...recordOf(spec) };
+  const env = { ...spec.env, ...recordOf(spec), ...(spec.array && { [ARRAY_MARKER]: 'true' }) };
   return {
     name: jobName,
     overrides: {
-      // Empty args keep the image's own command: the template sets none.
+      // Empty args keep the image's own command: a single run's template sets none (an array needs args).
       containerOverrides: [{ name: MAIN_CONTAINER, args: [...spec.args], env: Object.entries(env).map(([name, value]) => ({ name, value })) }],
-      taskCount: 1,
+      taskCount: spec.array?.count ?? 1,
       timeout: wholeSecondsDuration(spec.config.timeout.timeoutSeconds),
     },
   };
@@ -87,8 +94,9 @@ function vpcAccessOf(definition: JobDefinition): RunTaskTemplate['vpcAccess'] {
   return { networkInterfaces: [{ network: definition.vpcNetwork, subnetwork: definition.vpcSubnetwork }], egress: 'PRIVATE_RANGES_ONLY' };
 }
 
-function completedCondition(execution: RunExecution): RunCondition | undefined {
-  return (execution.conditions ?? []).find((c) => c.type === 'Completed');
+/** The `Completed` condition of an execution or a task: whether and how it ended. */
+export function completedCondition(resource: RunExecution | RunTask): RunCondition | undefined {
+  return (resource.conditions ?? []).find((c) => c.type === 'Completed');
 }
 
 export function stateOf(execution: RunExecution): ExecutionState {
@@ -121,11 +129,16 @@ export function consoleUrlOf(executionName: string): string {
   return `${CONSOLE_BASE}/run/jobs/executions/details/${region}/${execution}/tasks?project=${project}`;
 }
 
-/** The smartjob record in the env of the execution's main container; undefined when smartjob did not launch it. */
-export function recordOfExecution(execution: RunExecution): ExecutionRecord | undefined {
+/** The env of the execution's job container (where smartjob puts its record). */
+export function envOfExecution(execution: RunExecution): Record<string, string> {
   const containers = execution.template?.containers ?? [];
   const main = containers.find((c) => c.name === MAIN_CONTAINER) ?? containers[0];
-  return parseRecord(Object.fromEntries((main?.env ?? []).map((e) => [e.name ?? '', e.value ?? ''])));
+  return Object.fromEntries((main?.env ?? []).map((e) => [e.name ?? '', e.value ?? '']));
+}
+
+/** The smartjob record in the env of the execution's main container; undefined when smartjob did not launch it. */
+export function recordOfExecution(execution: RunExecution): ExecutionRecord | undefined {
+  return parseRecord(envOfExecution(execution));
 }
 
 /** Undefined when the execution carries no smartjob record (not launched by smartjob). */
@@ -140,20 +153,20 @@ export function statusOf(execution: RunExecution, exitCode: number | undefined):
     started: dateOf(execution.startTime),
     stopped: final ? (dateOf(execution.completionTime) ?? dateOf(execution.updateTime) ?? new Date()) : undefined,
     exitCode: state === 'SUCCEEDED' ? 0 : exitCode,
-    message: messageOf(execution, state, record.timeoutSeconds),
+    message: messageOf(completedCondition(execution)?.message || undefined, state, record.timeoutSeconds, 'execution'),
     logUrl: consoleUrlOf(execution.name ?? ''),
   };
 }
 
-function messageOf(execution: RunExecution, state: ExecutionState, timeoutSeconds: number): string | undefined {
-  const detail = completedCondition(execution)?.message || undefined;
+/** Why an execution or a task did not succeed, from the message of its `Completed` condition. */
+export function messageOf(detail: string | undefined, state: ExecutionState, timeoutSeconds: number, what: 'execution' | 'task'): string | undefined {
   switch (state) {
     case 'TIMED_OUT':
       return `timeout of ${timeoutSeconds}s reached (${detail ?? TIMEOUT_REACHED})`;
     case 'FAILED':
-      return detail ?? 'the execution failed';
+      return detail ?? `the ${what} failed`;
     case 'CANCELLED':
-      return detail ?? 'the execution was cancelled';
+      return detail ?? `the ${what} was cancelled`;
     default:
       return undefined;
   }

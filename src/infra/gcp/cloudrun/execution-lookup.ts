@@ -1,6 +1,8 @@
+import { isFinal } from '../../../domain/execution.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
 import { exitCodeOf, recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
+import { arrayStatusOf, isArrayExecution } from './cloudrun-tasks.js';
 
 const MAX_REMEMBERED = 10_000;
 
@@ -45,9 +47,17 @@ export class ExecutionLookup {
     return undefined;
   }
 
-  /** The status of an execution; for a failed one, the exit code of its task's last attempt. */
+  /**
+   * The status of an execution; for a failed one, the exit code of its task's last attempt. A native array's
+   * final status carries its tasks, from one listing of them (ListTasks, paged).
+   */
   async statusOf(execution: RunExecution): Promise<ExecutionStatus | undefined> {
-    const exitCode = stateOf(execution) === 'FAILED' ? exitCodeOf(await this.api.firstTask(execution.name as string)) : undefined;
+    const state = stateOf(execution);
+    if (isArrayExecution(execution)) {
+      const status = statusOf(execution, undefined);
+      return status && isFinal(state) ? arrayStatusOf(status, execution, await this.api.allTasks(execution.name as string)) : status;
+    }
+    const exitCode = state === 'FAILED' ? exitCodeOf(await this.api.firstTask(execution.name as string)) : undefined;
     return statusOf(execution, exitCode);
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedExecutionConfig, SidecarContainer } from '../../../domain/execution-config.js';
+import type { ArrayLaunch } from '../../../domain/ports/executor.port.js';
 import type { GcpSettings } from '../shared/gcp-settings.js';
 
 /** Everything that shapes the Cloud Run Job (its template); two launches with equal definitions share one Job. */
@@ -19,6 +20,11 @@ export interface JobDefinition {
   readonly sidecars: readonly SidecarContainer[];
   /** Task retries cannot be overridden per run, so they belong to the Job. */
   readonly maxRetries: number;
+  /**
+   * Set for a native array: its parallelism and the task wrapper (the container's command) cannot be
+   * overridden per run either. Absent for a single execution, which keeps those Jobs' ids unchanged.
+   */
+  readonly array?: { readonly parallelism: number };
 }
 
 /**
@@ -32,6 +38,7 @@ export function jobDefinitionOf(
   job: { readonly namespace: string; readonly name: string; readonly image: string },
   settings: GcpSettings,
   config: ResolvedExecutionConfig,
+  array?: ArrayLaunch,
 ): JobDefinition {
   return {
     namespace: job.namespace,
@@ -48,6 +55,7 @@ export function jobDefinitionOf(
     vpcSubnetwork: config.vpcConnectorSubnetwork,
     sidecars: config.sidecarsContainers ?? [],
     maxRetries: config.retry.maxAttemptsExecute - 1,
+    array: array && { parallelism: array.parallelism },
   };
 }
 

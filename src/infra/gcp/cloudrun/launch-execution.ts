@@ -1,4 +1,4 @@
-import { SchedulingError } from '../../../domain/errors.js';
+import { SchedulingError, ValidationError } from '../../../domain/errors.js';
 import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
 import { abortable } from '../../shared/abort.js';
 import type { GcpSettings } from '../shared/gcp-settings.js';
@@ -14,13 +14,20 @@ export interface LaunchDeps {
   readonly lookup: ExecutionLookup;
 }
 
+/** An array's tasks run the args through the task wrapper (TASK_WRAPPER): without args there is nothing to run. */
+export function checkArrayCommand(spec: LaunchSpec): void {
+  if (!spec.array || spec.args.length > 0) return;
+  throw new ValidationError('job.overriddenArgs', 'must give the command of a Cloud Run array (or `args`, or `pythonScriptPath`): each task runs it through `sh -c`, which sets the task\'s SMARTJOB_TASK_INDEX and OUTPUT_PATH, so the image\'s own command cannot be used');
+}
+
 /**
  * Makes sure the definition's Job exists, runs it once, and remembers the execution. Returns its name.
  * One RunJob per call: the domain retries, after asking `getStatus` whether this attempt started one.
  */
 export async function launchExecution(deps: LaunchDeps, settings: GcpSettings, spec: LaunchSpec, signal: AbortSignal | undefined): Promise<string> {
   const { api, jobs, lookup } = deps;
-  const definition = jobDefinitionOf({ namespace: spec.jobNamespace, name: spec.jobName, image: spec.image }, settings, spec.config);
+  checkArrayCommand(spec); // the service checked it before staging (checkLaunch); a direct caller gets it here
+  const definition = jobDefinitionOf({ namespace: spec.jobNamespace, name: spec.jobName, image: spec.image }, settings, spec.config, spec.array);
   const jobName = `projects/${settings.project}/locations/${settings.region}/jobs/${jobIdOf(definition)}`;
   const build = () => buildJob(definition, settings.stagingBucket, spec.config.timeout.timeoutSeconds);
   await abortable(jobs.ensure(jobName, build), signal);

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../../domain/errors.js';
 import { isFinal } from '../../../domain/execution.js';
 import { outcomeOfPollError, type Awaited, type PollLocation, type PollOutcome } from '../shared/poll-location.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
-import { recordOfExecution, stateOf } from './cloudrun-mapper.js';
+import { recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
 import type { ExecutionLookup } from './execution-lookup.js';
 
 /**
@@ -58,12 +58,20 @@ async function outcomeOf(
     const execution = listed ?? (name ? await api.getExecution(name) : undefined);
     if (!execution) return { kind: 'failed', error: notFound(executionId, name) };
     if (!name) lookup.remember(executionId, execution.name as string);
-    if (!isFinal(stateOf(execution)) || !stillAwaited(executionId)) return { kind: 'pending' };
+    const state = stateOf(execution);
+    if (state === 'RUNNING') return runningOutcome(execution);
+    if (!isFinal(state) || !stillAwaited(executionId)) return { kind: 'pending' };
     const status = await lookup.statusOf(execution); // for a failed one, ListTasks gives its exit code
     return status ? { kind: 'final', status } : { kind: 'failed', error: notFound(executionId, name) };
   } catch (error) {
     return outcomeOfPollError(error, executionId);
   }
+}
+
+/** The status of a running execution comes from the listing itself: telling `onRunning` costs no call. */
+function runningOutcome(execution: RunExecution): PollOutcome {
+  const status = statusOf(execution, undefined);
+  return status ? { kind: 'running', status } : { kind: 'pending' };
 }
 
 function notFound(executionId: string, name: string | undefined): NotFoundError {

@@ -17,12 +17,15 @@ export interface PollerDeps {
 interface Waiter {
   resolve(status: ExecutionStatus): void;
   reject(error: unknown): void;
+  /** Told once, on the first 'running' outcome. */
+  onRunning: ((status: ExecutionStatus) => void) | undefined;
 }
 
 /**
  * The one poller behind every wait of a GCP adapter (Cloud Run, Batch, Vertex): each tick polls each location
  * that holds an awaited execution once, through the backend's `pollLocation` (one paged list call, not one
- * read per execution), and settles the waits of those that ended. No total budget: an execution may run for
+ * read per execution), tells the waits of those it sees running (`onRunning`, from the same answer) and
+ * settles the waits of those that ended. No total budget: an execution may run for
  * hours or days. A transient error (429, 503, deadline) means "still running": the next tick comes later, the
  * interval doubling up to `maxPollBackoffMs`. It runs only while a wait is pending; no timer outlives the last one.
  */
@@ -36,8 +39,11 @@ export class ExecutionPoller {
     this.interval = settings.pollIntervalMs;
   }
 
-  /** Settles once the execution is final. Aborting `signal` rejects this wait only, with `signal.reason`. */
-  wait(executionId: string, signal?: AbortSignal): Promise<ExecutionStatus> {
+  /**
+   * Settles once the execution is final. Aborting `signal` rejects this wait only, with `signal.reason`.
+   * `onRunning` is called once, from the first tick whose poll answers 'running' (WaitOptions.onRunning).
+   */
+  wait(executionId: string, signal?: AbortSignal, onRunning?: (status: ExecutionStatus) => void): Promise<ExecutionStatus> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<ExecutionStatus>((resolve, reject) => {
       const onAbort = () => {
@@ -45,6 +51,7 @@ export class ExecutionPoller {
         reject(signal?.reason);
       };
       const waiter: Waiter = {
+        onRunning,
         resolve: (status) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(status);
@@ -104,6 +111,7 @@ export class ExecutionPoller {
     const polls = [...locations].map(async ([location, awaited]) => {
       for (const [executionId, outcome] of await this.deps.pollLocation(location, awaited, stillAwaited)) {
         if (outcome.kind === 'transient') pushTo(transient, outcome.code, executionId);
+        else if (outcome.kind === 'running') this.tellRunning(executionId, outcome.status);
         else this.settle(executionId, outcome);
       }
     });
@@ -123,6 +131,20 @@ export class ExecutionPoller {
       }
     }
     return groups;
+  }
+
+  /** Each wait's `onRunning`, once; one that throws is logged, never fails the tick (it would fail every wait). */
+  private tellRunning(executionId: string, status: ExecutionStatus): void {
+    for (const waiter of this.waiters.get(executionId) ?? []) {
+      const { onRunning } = waiter;
+      if (!onRunning) continue;
+      waiter.onRunning = undefined;
+      try {
+        onRunning(status);
+      } catch (error) {
+        this.settings.logger.warn(`the onRunning callback of a wait for ${executionId} threw: ${String(error)}`);
+      }
+    }
   }
 
   private settle(executionId: string, outcome: PollOutcome): void {

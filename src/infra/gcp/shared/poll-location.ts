@@ -7,11 +7,16 @@ export interface Awaited {
   readonly name: string | undefined;
 }
 
-/** What one poll learnt about an awaited execution. */
+/**
+ * What one poll learnt about an awaited execution. 'running' is 'pending' plus the news that it runs (its
+ * status from the same answer, no extra call): the poller passes it to each wait's `onRunning`, once per wait.
+ * A backend that cannot tell may answer 'pending' throughout; the service then reports the start at the end.
+ */
 export type PollOutcome =
   | { readonly kind: 'final'; readonly status: ExecutionStatus }
   | { readonly kind: 'failed'; readonly error: Error }
   | { readonly kind: 'transient'; readonly code: number | undefined }
+  | { readonly kind: 'running'; readonly status: ExecutionStatus }
   | { readonly kind: 'pending' };
 
 /**

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, containersOf, TEST_NAMESPACE } from '../../support/docker.js';
 import { cliFixture, type CliFixture } from './cli-harness.js';
@@ -16,7 +18,7 @@ describe('CLI: schedule → status → logs → attach → cleanup, across proce
   };
 
   it('follows one execution by id from process to process, human and --json', async () => {
-    const script = 'echo starting; echo warn >&2; sleep 2; echo "{\\"done\\":true}" > $OUTPUT_PATH/smartjob.json; echo finished';
+    const script = 'echo starting; echo warn >&2; until [ -e $INPUT_PATH/go ]; do sleep 0.1; done; echo "{\\"done\\":true}" > $OUTPUT_PATH/smartjob.json; echo finished';
     const scheduled = await fx.cli(['schedule', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'lifecycle', '--', 'sh', '-c', script]);
     assert.equal(scheduled.code, 0);
     const id = scheduled.stdout.trim();
@@ -27,6 +29,8 @@ describe('CLI: schedule → status → logs → attach → cleanup, across proce
     assert.equal(status.executionId, id);
     assert.ok(['PENDING', 'RUNNING'].includes(status.state), status.state);
     assert.match((await fx.cli(['status', id])).stdout, new RegExp(`^execution\\s+${id}\\njob\\s+${TEST_NAMESPACE}/lifecycle\\nstate\\s+`));
+    // The job waits for this file, so the checks above saw it unfinished however loaded the machine is.
+    await writeFile(join(fx.stagingDir, status.baseDir, 'input', 'go'), '');
 
     const followed = await fx.cli(['logs', '--follow', id]);
     assert.equal(followed.code, 0);

@@ -6,11 +6,13 @@ import type { LoggerPort } from '../domain/ports/logger.port.js';
 import { ExecutorService } from '../domain/services/executor.service.js';
 import { optionalPositiveInteger } from '../domain/validation.js';
 import { checkDockerOptions, type DockerBackendOptions } from '../infra/docker/docker-options.js';
+import { checkCloudBatchOptions, type CloudBatchBackendOptions } from '../infra/gcp/cloudbatch/cloudbatch-options.js';
 import type { CloudRunBackendOptions } from '../infra/gcp/cloudrun/cloudrun-options.js';
 import { checkClientOptions, type GcsClientOptions } from '../infra/gcp/gcs/gcs-client.js';
 import { checkGcpOptions } from '../infra/gcp/shared/gcp-options.js';
 import { ConsoleLoggerAdapter } from '../infra/local/console-logger.adapter.js';
 import { NodeLocalFilesAdapter } from '../infra/local/node-local-files.adapter.js';
+import { registerCloudBatchBackend } from './backends/cloudbatch.backend.js';
 import { registerCloudRunBackend } from './backends/cloudrun.backend.js';
 import { registerDockerBackend } from './backends/docker.backend.js';
 import { TOKENS } from './tokens.js';
@@ -31,6 +33,8 @@ export interface GetExecutorServiceOptions {
    * `clientOptions` for the Google clients (endpoint, credentials). @default {} (Application Default Credentials)
    */
   readonly cloudrun?: CloudRunBackendOptions;
+  /** Cloud Batch settings: the Cloud Run ones, plus `noExternalIpAddress` for the job VMs. @default {} */
+  readonly cloudbatch?: CloudBatchBackendOptions;
   /** How to reach Cloud Storage (staging bucket of the cloud backends, GcsInput on Docker). @default {} */
   readonly gcs?: GcsClientOptions;
   /** Where warnings go. @default stderr, level from SMARTJOB_LOG_LEVEL (default 'warn') */
@@ -43,7 +47,7 @@ type Registration = (container: DependencyContainer, options: GetExecutorService
 const REGISTRATIONS: Record<BackendType, Registration | undefined> = {
   docker: (c, o) => registerDockerBackend(c, o.docker, o.gcs),
   cloudrun: (c, o) => registerCloudRunBackend(c, o.cloudrun, o.gcs),
-  cloudbatch: undefined,
+  cloudbatch: (c, o) => registerCloudBatchBackend(c, o.cloudbatch, o.gcs),
   vertex: undefined,
 };
 
@@ -83,6 +87,7 @@ function checkServiceOptions(type: BackendType, options: GetExecutorServiceOptio
   if (options.gcs) checkClientOptions(options.gcs);
   if (type === 'docker' && options.docker) checkDockerOptions(options.docker);
   if (type === 'cloudrun' && options.cloudrun) checkGcpOptions(options.cloudrun);
+  if (type === 'cloudbatch' && options.cloudbatch) checkCloudBatchOptions(options.cloudbatch);
 }
 
 /** The cached service, when every option given is the one it was built with. */

@@ -57,6 +57,14 @@ export function buildService(config: ServiceConfig, logger?: LoggerPort): Execut
         gcs,
         cloudrun: { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 },
       });
+    case 'cloudbatch':
+      return getExecutorService('cloudbatch', {
+        useCache: false,
+        maxWorkers: config.maxWorkers,
+        logger,
+        gcs,
+        cloudbatch: { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 },
+      });
     default:
       throw new Error(`no test configuration for the ${config.type} backend yet`);
   }

@@ -89,11 +89,11 @@ export class CloudBatchApi {
     }, outcomes);
   }
 
-  /** DeleteJob and its operation; already gone is fine. */
-  async deleteJob(name: string): Promise<void> {
+  /** DeleteJob, and unless told otherwise its operation (the job is gone once it is done); already gone is fine. */
+  async deleteJob(name: string, { awaitDeletion = true }: { readonly awaitDeletion?: boolean } = {}): Promise<void> {
     await gaxCall(`deleting Batch job ${name}`, 'call', async () => {
       const [operation] = await (await this.client.get()).deleteJob({ name });
-      await operation.promise();
+      if (awaitDeletion) await operation.promise();
     }, GONE);
   }
 

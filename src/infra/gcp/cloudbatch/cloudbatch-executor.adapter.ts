@@ -1,0 +1,115 @@
+import { ValidationError } from '../../../domain/errors.js';
+import type { BackendSetting, ResolvedExecutionConfig } from '../../../domain/execution-config.js';
+import type { ExecutorPort, LaunchSpec, ListFilter, WaitOptions } from '../../../domain/ports/executor.port.js';
+import type { LoggerPort } from '../../../domain/ports/logger.port.js';
+import type { ExecutionStatus } from '../../../domain/result.js';
+import { ExecutionPoller } from '../shared/execution-poller.js';
+import { settingsForExecution } from '../shared/gcp-settings.js';
+import { locationOfName } from '../shared/poll-location.js';
+import { CloudBatchApi } from './cloudbatch-api.js';
+import { createJobRequest, logUrlOf, stateOf, statusOf } from './cloudbatch-mapper.js';
+import { STAGING_MOUNT, type ResolvedCloudBatchOptions } from './cloudbatch-options.js';
+import { cancelJob, listStatuses } from './job-lifecycle.js';
+import { JobLookup } from './job-lookup.js';
+import { computeResourceOf } from './machine-types.js';
+import { cloudBatchPollLocation } from './poll-location.js';
+import { RunningHooks } from './running-hooks.js';
+
+/** Batch retries a task at most 10 times (TaskSpec.max_retry_count). */
+const MAX_ATTEMPTS_EXECUTE = 11;
+
+/** What the adapter is built from: options resolved once, by the composition root. */
+export interface CloudBatchExecutorOptions extends ResolvedCloudBatchOptions {
+  readonly logger: LoggerPort;
+}
+
+/**
+ * Cloud Batch: one job per execution, its id derived from the namespace, the name and the execution id, the
+ * staging bucket mounted on the VM and given to the container as /staging. Waits share one poller: one ListJobs
+ * per location and tick for all of them. No live logs (the service points at Cloud Logging). Native arrays: one
+ * job of N tasks.
+ */
+export class CloudBatchExecutorAdapter implements ExecutorPort {
+  readonly backend = 'cloudbatch' as const;
+  readonly nativeArrays = true;
+  /** All but the accelerator and boot disk settings (Vertex's). */
+  readonly supportedSettings: readonly BackendSetting[] = [
+    'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'machineType', 'vpcConnectorNetwork', 'vpcConnectorSubnetwork',
+    'labels', 'sidecarsContainers', 'installOpsAgent', 'retry.maxAttemptsExecute',
+  ];
+  private readonly api: CloudBatchApi;
+  private readonly lookup: JobLookup;
+  private readonly running: RunningHooks;
+  /** Shared by every wait: one listing per location and tick, not one GetJob per awaited job. */
+  private readonly poller: ExecutionPoller;
+
+  constructor(private readonly options: CloudBatchExecutorOptions) {
+    this.api = new CloudBatchApi(options.settings, options.clientOptions);
+    this.lookup = new JobLookup(this.api);
+    this.running = new RunningHooks(options.logger);
+    const whereIs = (executionId: string) => {
+      const name = this.lookup.knownName(executionId);
+      return { executionId, name, location: name ? locationOfName(name) : this.api.location };
+    };
+    const onSeen = (executionId: string, job: Parameters<typeof statusOf>[0]) => {
+      if (stateOf(job) === 'RUNNING') this.running.running(executionId, () => statusOf(job));
+    };
+    const pollLocation = cloudBatchPollLocation(this.api, this.lookup, onSeen);
+    this.poller = new ExecutionPoller({ pollLocation, whereIs }, { ...options.polling, logger: options.logger });
+  }
+
+  containerStagingRoot(): string {
+    return STAGING_MOUNT;
+  }
+
+  /** Settings, and what Batch would refuse or misplace, before anything is staged. */
+  async preflight(_image: string, config: ResolvedExecutionConfig): Promise<void> {
+    settingsForExecution(this.options.settings, config);
+    if (config.retry.maxAttemptsExecute > MAX_ATTEMPTS_EXECUTE) {
+      throw new ValidationError('executionConfig.retry.maxAttemptsExecute', `must be at most ${MAX_ATTEMPTS_EXECUTE} on Cloud Batch (a task is retried at most 10 times)`, config.retry.maxAttemptsExecute);
+    }
+    for (const warning of computeResourceOf(config).warnings) this.options.logger.warn(warning);
+  }
+
+  /** One CreateJob. After an ambiguous failure the service asks getStatus first; a retry anyway gets ALREADY_EXISTS. */
+  async launch(spec: LaunchSpec, signal?: AbortSignal): Promise<{ readonly logUrl: string }> {
+    const settings = settingsForExecution(this.options.settings, spec.config);
+    const request = createJobRequest(spec, settings, this.options);
+    const name = `${request.parent}/jobs/${request.jobId}`;
+    if ((await this.api.createJob(request, signal)) === 'exists') {
+      this.options.logger.debug(`Batch job ${name} already existed: an earlier attempt at ${spec.executionId} created it`);
+    }
+    this.lookup.remember(spec.executionId, name, spec.jobNamespace);
+    return { logUrl: logUrlOf(settings.project, spec.executionId) };
+  }
+
+  async getStatus(executionId: string): Promise<ExecutionStatus | undefined> {
+    const job = await this.lookup.find(executionId);
+    const status = job && (await this.lookup.statusOf(job)); // undefined for a job being deleted
+    return status ?? this.lookup.cancelledByDeletion(executionId);
+  }
+
+  async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
+    return this.running.around(executionId, options?.onRunning, () => this.poller.wait(executionId, options?.signal));
+  }
+
+  async cancel(executionId: string): Promise<void> {
+    await cancelJob(this.api, this.lookup, this.options.logger, executionId);
+  }
+
+  async list(filter: ListFilter): Promise<readonly ExecutionStatus[]> {
+    return listStatuses(this.api, this.lookup, filter);
+  }
+
+  /** Deletes the job (cleanup); already gone is fine. */
+  async remove(executionId: string): Promise<void> {
+    const job = await this.lookup.find(executionId);
+    if (job) await this.api.deleteJob(job.name as string);
+    this.lookup.forget(executionId);
+  }
+
+  /** Closes the gRPC channel (only if a client was ever created). */
+  async close(): Promise<void> {
+    await this.api.close();
+  }
+}

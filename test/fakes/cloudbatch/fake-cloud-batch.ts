@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakeGrpcBackend, type FakeBackendOptions } from '../shared/fake-backend.js';
 import { operationsService } from '../shared/operations.js';
 import { BatchState, type JobRecord } from './batch-state.js';
@@ -21,11 +25,14 @@ export interface FakeCloudBatchOptions extends FakeBackendOptions {
 export class FakeCloudBatch extends FakeGrpcBackend<BatchMethod> {
   readonly state = new BatchState();
   private readonly runner: JobRunner;
+  /** Stands for the VMs' disks: one directory per task attempt. */
+  private readonly vmRoot = mkdtempSync(join(tmpdir(), 'smartjob-fake-batch-vm-'));
 
   private constructor(options: FakeCloudBatchOptions) {
     super(FAKE_BACKEND, packageDefinition, options.docker);
     this.runner = new JobRunner({
       state: this.state, docker: this.docker, bucketDirs: options.bucketDirs, instanceId: this.instanceId, queuedMs: options.queuedMs ?? 0,
+      vmRoot: this.vmRoot,
     });
   }
 
@@ -45,5 +52,6 @@ export class FakeCloudBatch extends FakeGrpcBackend<BatchMethod> {
 
   protected async removeAll(): Promise<void> {
     await Promise.all([...this.state.jobs.values()].map((record) => this.runner.remove(record)));
+    await rm(this.vmRoot, { recursive: true, force: true });
   }
 }

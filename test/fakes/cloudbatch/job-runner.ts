@@ -1,7 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { killQuietly, removeContainers, stopOwner } from '../shared/containers.js';
 import type { BatchState, JobRecord } from './batch-state.js';
 import { isTerminal, jobState, setJobState, taskFailureDetail } from './job-status.js';
-import { runTask, type TaskEnding, type TaskRunnerDeps } from './task-runner.js';
+import { runTask, vmDirOf, type TaskEnding, type TaskRunnerDeps } from './task-runner.js';
 
 export interface JobRunnerDeps extends TaskRunnerDeps {
   readonly state: BatchState;
@@ -40,6 +41,7 @@ export class JobRunner {
       await this.stopTasks(record);
       await record.finished;
       await Promise.all(record.tasks.map((task) => removeContainers(task)));
+      await rm(vmDirOf(this.deps, record), { recursive: true, force: true });
       this.deps.state.jobs.delete(record.name);
     })();
     return record.removed;

@@ -5,7 +5,7 @@ import { durationSeconds, timestamp } from '../shared/protos.js';
 import { checkLabels, requireLocation } from '../shared/resources.js';
 import type { JobRecord, TaskRecord } from './batch-state.js';
 import type { ICreateJobRequest, IJob, IRunnable, ITaskSpec } from './protos.js';
-import { bucketBinds } from './runnable-container.js';
+import { volumeBinds } from './runnable-container.js';
 
 /** Batch job ids (batch.proto CreateJobRequest.job_id): lowercase letters, digits and '-', a letter first, no '-' last, ≤ 63. */
 export const JOB_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -84,7 +84,7 @@ function checkRunnable(spec: ITaskSpec, runnable: IRunnable, i: number): void {
   if (container.options) throw unsupported(`docker run options (runnables[${i}].container.options '${container.options}')`);
   if (runnable.environment?.secretVariables && Object.keys(runnable.environment.secretVariables).length > 0) throw unsupported('secret_variables');
   if ((durationSeconds(runnable.timeout) ?? 0) < 0) throw invalid(`runnables[${i}].timeout must not be negative`);
-  bucketBinds(spec, runnable); // refuses the volumes the fake cannot serve, now rather than when the task runs
+  volumeBinds(spec, runnable); // refuses malformed volumes now rather than when the task runs
 }
 
 /** GCP label rules, and Batch's reserved prefixes (job.proto Job.labels). */

@@ -9,10 +9,13 @@ import type { IRunnable, ITaskSpec } from './protos.js';
 
 export const FAKE_BACKEND = 'cloudbatch';
 
-/** A `--volume` of a container runnable, resolved to a place in a bucket. */
-interface BucketBind {
-  readonly bucket: string;
-  /** Path inside the bucket ('' for its root). */
+/**
+ * A `--volume` of a container runnable, resolved to a place in a bucket, or (`bucket` undefined) to a directory
+ * of the VM the attempt runs on.
+ */
+interface VolumeBind {
+  readonly bucket: string | undefined;
+  /** Path inside the bucket ('' for its root), or on the VM. */
   readonly path: string;
   readonly containerPath: string;
   readonly readOnly: boolean;
@@ -20,10 +23,11 @@ interface BucketBind {
 
 /**
  * The bind mounts of a container runnable. Its `volumes` (`/mnt/disks/staging:/staging[:ro]`) name paths of
- * the VM; the fake has no VM, so a path must lie under a GCS volume's `mountPath` and is served from the
- * bucket's host directory. Without `volumes`, every task volume is mounted at its own path (as Batch does).
+ * the VM: a path under a GCS volume's `mountPath` is served from the bucket's host directory; any other path is a
+ * directory of the attempt's VM, shared by the runnables of that attempt (e.g. with sidecars). Without `volumes`,
+ * every task volume is mounted at its own path (as Batch does).
  */
-export function bucketBinds(taskSpec: ITaskSpec, runnable: IRunnable): BucketBind[] {
+export function volumeBinds(taskSpec: ITaskSpec, runnable: IRunnable): VolumeBind[] {
   const volumes = taskSpec.volumes ?? [];
   const explicit = runnable.container?.volumes ?? [];
   const mappings = explicit.length > 0 ? explicit : volumes.map((v) => `${v.mountPath}:${v.mountPath}`);
@@ -34,9 +38,7 @@ export function bucketBinds(taskSpec: ITaskSpec, runnable: IRunnable): BucketBin
     }
     const under = (mountPath: string) => hostPath === mountPath || hostPath.startsWith(`${mountPath}/`);
     const volume = volumes.find((v) => v.gcs && under(trimSlash(v.mountPath)));
-    if (!volume?.gcs?.remotePath) {
-      throw new RpcError(grpc.status.UNIMPLEMENTED, `the fake mounts only paths under a GCS volume's mountPath, and '${hostPath}' is under none`);
-    }
+    if (!volume?.gcs?.remotePath) return { bucket: undefined, path: hostPath, containerPath, readOnly: options.split(',').includes('ro') };
     const [bucket = '', ...base] = volume.gcs.remotePath.split('/').filter(Boolean);
     const rest = hostPath.slice(trimSlash(volume.mountPath).length).replace(/^\/+/, '');
     const path = [...base, rest].filter(Boolean).join('/');
@@ -54,6 +56,8 @@ export interface RunnableContext {
   readonly runnable: IRunnable;
   readonly attempt: number;
   readonly bucketDirs: BucketDirs;
+  /** Host directory standing for the attempt's VM disk. */
+  readonly vmDir: string;
   readonly instanceId: string;
   /** `none`, or `container:<id>` to share a background runnable's (equally isolated) network namespace. */
   readonly networkMode: string;
@@ -73,8 +77,8 @@ export function runnableContainerSpec(ctx: RunnableContext): Docker.ContainerCre
     BATCH_TASK_COUNT: String(ctx.record.tasks.length),
     BATCH_TASK_RETRY_ATTEMPT: String(ctx.attempt),
   };
-  const binds = bucketBinds(taskSpec, ctx.runnable).map((bind) => {
-    const hostDir = join(ctx.bucketDirs(bind.bucket), bind.path);
+  const binds = volumeBinds(taskSpec, ctx.runnable).map((bind) => {
+    const hostDir = bind.bucket === undefined ? join(ctx.vmDir, bind.path) : join(ctx.bucketDirs(bind.bucket), bind.path);
     mkdirSync(hostDir, { recursive: true });
     return `${hostDir}:${bind.containerPath}${bind.readOnly ? ':ro' : ''}`;
   });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { killQuietly, runAttempt, startContainer, type BucketDirs } from '../shared/containers.js';
 import { durationSeconds } from '../shared/protos.js';
@@ -15,6 +16,13 @@ export interface TaskRunnerDeps {
   readonly docker: Docker;
   readonly bucketDirs: BucketDirs;
   readonly instanceId: string;
+  /** Host directory holding a directory per attempt that stands for its VM's disk. */
+  readonly vmRoot: string;
+}
+
+/** The made-up VM disk of one attempt of a task (runnables' volumes outside GCS mounts live there). */
+export function vmDirOf(deps: Pick<TaskRunnerDeps, 'vmRoot'>, record: JobRecord, task?: TaskRecord, attempt?: number): string {
+  return join(deps.vmRoot, record.job.uid ?? 'job', ...(task ? [String(task.index), String(attempt ?? 0)] : []));
 }
 
 export type TaskEnding = { readonly kind: 'succeeded' } | { readonly kind: 'failed'; readonly event: IStatusEvent } | { readonly kind: 'stopped' };
@@ -70,7 +78,7 @@ async function runAttemptOfTask(deps: TaskRunnerDeps, record: JobRecord, task: T
       }
       // Runnables of a VM share its network; here they share the (isolated) namespace of a running background one.
       const networkMode = task.background[0] ? `container:${task.background[0].id}` : 'none';
-      const containerSpec = runnableContainerSpec({ ...deps, record, task, runnable, attempt, networkMode });
+      const containerSpec = runnableContainerSpec({ ...deps, record, task, runnable, attempt, networkMode, vmDir: vmDirOf(deps, record, task, attempt) });
       if (runnable.background) {
         try {
           task.background.push(await startContainer(deps.docker, task, containerSpec));

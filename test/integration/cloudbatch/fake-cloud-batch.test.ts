@@ -154,6 +154,19 @@ describe('FakeCloudBatch', { timeout: 240_000 }, () => {
     assert.deepEqual((await s.fake.containers(name!)).filter((c) => c.State === 'running'), [], 'the sidecar was stopped');
   });
 
+  it('gives the runnables of one attempt the same VM directory for a volume outside the GCS mounts', async () => {
+    const shared = (commands: string[], background = false) => ({ background, container: { imageUri: BUSYBOX_IMAGE, commands, volumes: ['/mnt/disks/staging:/staging', '/mnt/disks/shared:/shared'] } });
+    const job = shellJob('unused');
+    job.taskGroups![0]!.taskSpec!.runnables = [
+      shared(['sh', '-c', 'echo from-sidecar > /shared/note && sleep 300'], true),
+      shared(['sh', '-c', 'mkdir -p /staging/vm && for i in 1 2 3 4 5 6 7 8 9 10; do cat /shared/note > /staging/vm/note 2>/dev/null && exit 0; sleep 0.3; done; exit 1']),
+    ];
+    const { name } = await create('vm-dir', job);
+    const finished = await ended(name!);
+    assert.equal(finished.status?.state, 'SUCCEEDED', descriptions(finished).join('\n'));
+    assert.equal(await output('vm/note'), 'from-sidecar\n');
+  });
+
   it('cancels a running job: CANCELLATION_IN_PROGRESS, then CANCELLED with its container stopped', async () => {
     const { name } = await create('cancelled', shellJob('sleep 300'));
     await until(name!, (job) => job.status?.state === 'RUNNING');

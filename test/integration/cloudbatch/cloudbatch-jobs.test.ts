@@ -66,4 +66,12 @@ describe('Cloud Batch jobs as created', { timeout: 180_000 }, () => {
     assert.deepEqual(JSON.parse(await readFile(join(h.bucketDir, 'team/area', spec.baseDir, 'output', 'smartjob.json'), 'utf8')), { ok: true });
     assert.equal(h.jobOf(spec.executionId).job.taskGroups?.[0]?.taskSpec?.volumes?.[0]?.gcs?.remotePath, 'staging-bucket/team/area/');
   });
+
+  it('warns about the settings Batch cannot honour, and runs the job anyway', async () => {
+    const result = await h.service().run({ name: 'warned', dockerImage: BUSYBOX_IMAGE, namespace: 'warned', overriddenArgs: ['true'] }, {
+      executionConfig: { acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1, bootDiskSizeGb: 100 },
+    });
+    assert.equal(result.state, 'SUCCEEDED');
+    assert.ok(h.logger.warnings.includes('the cloudbatch backend ignores these settings: acceleratorType, acceleratorCount, bootDiskSizeGb'), h.logger.warnings.join('\n'));
+  });
 });

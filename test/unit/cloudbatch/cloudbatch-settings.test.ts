@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { getExecutorService } from '../../../src/app/executor-factory.js';
+import { ConfigurationError, ValidationError } from '../../../src/domain/errors.js';
+import { ignoredSettings, resolveExecutionConfig } from '../../../src/domain/execution-config.js';
+import { CloudBatchExecutorAdapter } from '../../../src/infra/gcp/cloudbatch/cloudbatch-executor.adapter.js';
+import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
+import { GCP_ENV } from '../../../src/infra/gcp/shared/gcp-settings.js';
+import { RecordingLogger } from '../../support/recording-logger.js';
+
+const run = promisify(execFile);
+const COMPLETE = { project: 'my-project', region: 'europe-west1', stagingBucket: 'gs://my-bucket' };
+
+describe('Cloud Batch settings', { timeout: 180_000 }, () => {
+  const saved: Record<string, string | undefined> = {};
+  beforeEach(() => {
+    for (const name of Object.values(GCP_ENV)) {
+      saved[name] = process.env[name];
+      delete process.env[name];
+    }
+  });
+  afterEach(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  const logger = new RecordingLogger();
+  const adapter = () => new CloudBatchExecutorAdapter({ ...resolveGcpOptions('cloudbatch', COMPLETE), noExternalIpAddress: false, logger });
+
+  it('names the missing setting and its environment variable when the service is built', () => {
+    const isConfigError = (setting: string, variable: string) => (e: unknown) =>
+      e instanceof ConfigurationError && e.setting === setting && e.message.includes(variable) && e.message.includes('cloudbatch');
+    assert.throws(() => getExecutorService('cloudbatch', { useCache: false }), isConfigError('project', 'SMARTJOB_PROJECT'));
+    assert.throws(() => getExecutorService('cloudbatch', { useCache: false, cloudbatch: { project: 'my-project', stagingBucket: 'gs://b-1' } }), isConfigError('region', 'SMARTJOB_REGION'));
+    assert.throws(() => getExecutorService('cloudbatch', { useCache: false, cloudbatch: { project: 'my-project', region: 'europe-west1' } }), isConfigError('stagingBucket', 'SMARTJOB_STAGING_BUCKET'));
+    process.env.SMARTJOB_PROJECT = 'env-project';
+    process.env.SMARTJOB_REGION = 'europe-west1';
+    process.env.SMARTJOB_STAGING_BUCKET = 'gs://env-bucket';
+    assert.equal(getExecutorService('cloudbatch', { useCache: false }).backend, 'cloudbatch', 'the SMARTJOB_* variables fill in');
+  });
+
+  it('checks its own options at once', () => {
+    assert.throws(() => getExecutorService('cloudbatch', { useCache: false, cloudbatch: { ...COMPLETE, noExternalIpAddress: 'yes' as never } }),
+      (e) => e instanceof ValidationError && e.field === 'noExternalIpAddress');
+    assert.throws(() => getExecutorService('cloudbatch', { useCache: false, cloudbatch: { ...COMPLETE, pollIntervalMs: -1 } }), (e) => e instanceof ValidationError && e.field === 'pollIntervalMs');
+  });
+
+  it('says which settings Batch ignores (accelerators, boot disk) and where the staging area is mounted', () => {
+    const config = resolveExecutionConfig({ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1, bootDiskSizeGb: 50, machineType: 'n1-standard-4', installOpsAgent: true, cpu: 2 });
+    assert.deepEqual(ignoredSettings(config, adapter().supportedSettings), ['acceleratorType', 'acceleratorCount', 'bootDiskSizeGb']);
+    const honoured = resolveExecutionConfig({ cpu: 2, memoryGb: 4, retry: { maxAttemptsExecute: 3 }, labels: { a: 'b' }, sidecarsContainers: [{ name: 's', dockerImage: 'i' }] });
+    assert.deepEqual(ignoredSettings(honoured, adapter().supportedSettings), []);
+    assert.equal(adapter().containerStagingRoot(), '/staging');
+  });
+
+  it('refuses before staging what Batch would refuse, and warns about a machine type it cannot size', async () => {
+    await assert.rejects(adapter().preflight('img', resolveExecutionConfig({ retry: { maxAttemptsExecute: 12 } })),
+      (e) => e instanceof ValidationError && e.field === 'executionConfig.retry.maxAttemptsExecute' && /at most 11/.test(e.message));
+    await assert.rejects(adapter().preflight('img', resolveExecutionConfig({ stagingBucket: 'gs://other-bucket' })),
+      (e) => e instanceof ValidationError && e.field === 'executionConfig.stagingBucket');
+    await adapter().preflight('img', resolveExecutionConfig({ machineType: 'a2-highgpu-1g' }));
+    assert.ok(logger.warnings.some((w) => w.includes("'a2-highgpu-1g' are not known") && w.includes('`cpu` and `memoryGb`')), logger.warnings.join('\n'));
+  });
+
+  it('loads no Google module until a Batch call is made', async () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((p) => /@google-cloud|google-gax/.test(p)).length;
+      const { getExecutorService } = await import('./src/index.ts');
+      const service = getExecutorService('cloudbatch', { cloudbatch: { project: 'my-project', region: 'europe-west1', stagingBucket: 'gs://bucket' } });
+      const refused = await service.run({ name: 'Bad Name', dockerImage: 'img' }).then(() => 'ran', (e) => e.name);
+      const before = loaded();
+      await import('@google-cloud/batch');
+      console.log(JSON.stringify({ refused, before, after: loaded() }));
+    `;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd() });
+    const { refused, before, after } = JSON.parse(stdout.trim()) as { refused: string; before: number; after: number };
+    assert.equal(refused, 'ValidationError');
+    assert.equal(before, 0, 'importing the package, building a Batch service and refusing a job loaded a Google module');
+    assert.ok(after > 0, 'the check sees @google-cloud/batch once it is loaded');
+  });
+});

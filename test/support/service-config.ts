@@ -50,21 +50,11 @@ export function buildService(config: ServiceConfig, logger?: LoggerPort): Execut
         },
       });
     case 'cloudrun':
-      return getExecutorService('cloudrun', {
-        useCache: false,
-        maxWorkers: config.maxWorkers,
-        logger,
-        gcs,
-        cloudrun: { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 },
-      });
-    case 'cloudbatch':
-      return getExecutorService('cloudbatch', {
-        useCache: false,
-        maxWorkers: config.maxWorkers,
-        logger,
-        gcs,
-        cloudbatch: { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 },
-      });
+    case 'cloudbatch': {
+      const placement = { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 };
+      const common = { useCache: false, maxWorkers: config.maxWorkers, logger, gcs };
+      return getExecutorService(config.type, config.type === 'cloudrun' ? { ...common, cloudrun: placement } : { ...common, cloudbatch: placement });
+    }
     default:
       throw new Error(`no test configuration for the ${config.type} backend yet`);
   }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
 import type Docker from 'dockerode';
 import type { ExecutionConfig } from '../../../src/domain/execution-config.js';
 import type { SmartJob } from '../../../src/domain/job.js';
@@ -19,6 +18,7 @@ import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files
 import type { JobRecord } from '../../fakes/cloudbatch/batch-state.js';
 import { FakeCloudBatch } from '../../fakes/cloudbatch/fake-cloud-batch.js';
 import { BUSYBOX_IMAGE, requireDocker, TEST_NAMESPACE } from '../../support/docker.js';
+import { useHarness } from '../../support/fake-backend-suite.js';
 import { fakeGrpcClientOptions } from '../../support/fake-grpc-client.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
@@ -47,16 +47,7 @@ export interface CloudBatchHarness {
 
 /** Starts a harness before the suite; after it, closes it and checks that no fake container is left. */
 export function useCloudBatch(onStarted: (harness: CloudBatchHarness) => void, options: Partial<CloudBatchBackendOptions> = {}): void {
-  let harness: CloudBatchHarness | undefined;
-  before(async () => {
-    harness = await startCloudBatch(options);
-    onStarted(harness);
-  });
-  after(async () => {
-    if (!harness) return;
-    await harness.close();
-    assert.deepEqual(await harness.fake.containers(), [], 'no fake container is left once the fake is closed');
-  });
+  useHarness(() => startCloudBatch(options), onStarted);
 }
 
 /** A fake Cloud Batch on the local Docker engine and an adapter whose official client talks to it. */
@@ -98,7 +89,4 @@ export async function startCloudBatch(options: Partial<CloudBatchBackendOptions>
   };
 }
 
-/** A shell job: `sh -c script`. */
-export function shellJob(name: string, script: string): Partial<SmartJob> & { readonly name: string } {
-  return { name, overriddenArgs: ['sh', '-c', script] };
-}
+export { shellJob } from '../../support/shell-job.js';

@@ -1,47 +1,25 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { MAX_IDS_PER_FILTER } from '../../../src/infra/gcp/cloudbatch/job-filter.js';
 import type { BatchMethod } from '../../fakes/cloudbatch/fake-cloud-batch.js';
-import { shellJob, startCloudBatch, type CloudBatchHarness } from './cloudbatch-harness.js';
+import { callsSince, launchAll as launchAllOf, SIX_CONCURRENT_JOBS, ticksSince, type JobArgs } from '../../support/poll-counters.js';
+import { shellJob, useCloudBatch, type CloudBatchHarness } from './cloudbatch-harness.js';
 
 const INTERVAL_MS = 200;
 const COUNTED: readonly BatchMethod[] = ['ListJobs', 'GetJob', 'ListTasks'];
-type PlanArgs = Parameters<CloudBatchHarness['plan']>;
+type PlanArgs = JobArgs;
 
 /** The waits of one adapter share one poller: one label-filtered ListJobs per location and tick, whatever their number. */
 describe('CloudBatchExecutorAdapter polling', { timeout: 180_000 }, () => {
   let h: CloudBatchHarness;
-  before(async () => {
-    h = await startCloudBatch({ pollIntervalMs: INTERVAL_MS });
-  });
-  after(async () => {
-    await h?.close();
-    assert.deepEqual(await h.fake.containers(), [], 'no fake container is left once the fake is closed');
-  });
-
-  /** Calls of the counted methods from now on. */
-  const callsFrom = () => {
-    const start = new Map(COUNTED.map((m) => [m, h.fake.callCount(m)]));
-    return (method: BatchMethod) => h.fake.callCount(method) - (start.get(method) ?? 0);
-  };
-  /** Ticks of the adapter's poller from now on: it logs one debug line per poll. */
-  const ticksFrom = () => {
-    const start = h.logger.lines.length;
-    return () => h.logger.lines.slice(start).filter((line) => line.startsWith('debug polling ')).length;
-  };
-  const launchAll = async (jobs: PlanArgs[]) => {
-    const specs = await Promise.all(jobs.map((args) => h.plan(...args)));
-    for (const spec of specs) await h.adapter.launch(spec);
-    return specs;
-  };
+  useCloudBatch((started) => (h = started), { pollIntervalMs: INTERVAL_MS });
+  const callsFrom = () => callsSince(h.fake, COUNTED);
+  const ticksFrom = () => ticksSince(h.logger);
+  const launchAll = (jobs: PlanArgs[]) => launchAllOf(h, jobs);
 
   it('waits for 6 concurrent executions with one ListJobs per tick, not one GetJob each', async (t) => {
-    const specs = await launchAll([
-      ...[1, 2, 3, 4].map((i): PlanArgs => [shellJob('concurrent', `sleep ${1 + i / 2}`)]),
-      [shellJob('concurrent-fails', 'sleep 1; exit 3')],
-      [shellJob('concurrent-times-out', 'sleep 30'), { timeout: { timeoutSeconds: 1 } }],
-    ]);
+    const specs = await launchAll([...SIX_CONCURRENT_JOBS]);
     const calls = callsFrom();
     const ticks = ticksFrom();
     const statuses = await Promise.all(specs.map((spec) => h.adapter.wait(spec.executionId)));

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { grpc } from 'google-gax';
 import { NotFoundError } from '../../../src/domain/errors.js';
 import type { FakeMethod } from '../../fakes/cloudrun/fake-cloud-run.js';
+import { callsSince, launchAll as launchAllOf, SIX_CONCURRENT_JOBS, ticksSince } from '../../support/poll-counters.js';
 import { fakeRecordOf, startCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
 
 const INTERVAL_MS = 200;
@@ -23,28 +24,12 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     assert.deepEqual(await h.fake.containers(), [], 'no fake container is left once the fake is closed');
   });
 
-  /** Calls of the counted methods from now on. */
-  const callsFrom = () => {
-    const start = new Map(COUNTED.map((m) => [m, h.fake.callCount(m)]));
-    return (method: FakeMethod) => h.fake.callCount(method) - (start.get(method) ?? 0);
-  };
-  /** Ticks of the adapter's poller from now on: it logs one debug line per poll. */
-  const ticksFrom = () => {
-    const start = h.logger.lines.length;
-    return () => h.logger.lines.slice(start).filter((line) => line.startsWith('debug polling ')).length;
-  };
-  const launchAll = async (jobs: PlanArgs[]) => {
-    const specs = await Promise.all(jobs.map((args) => h.plan(...args)));
-    for (const spec of specs) await h.adapter.launch(spec);
-    return specs;
-  };
+  const callsFrom = () => callsSince(h.fake, COUNTED);
+  const ticksFrom = () => ticksSince(h.logger);
+  const launchAll = (jobs: PlanArgs[]) => launchAllOf(h, jobs);
 
   it('waits for 6 concurrent executions with one ListExecutions per tick, not one GetExecution each', async (t) => {
-    const specs = await launchAll([
-      ...[1, 2, 3, 4].map((i): PlanArgs => [shellJob('concurrent', `sleep ${1 + i / 2}`)]),
-      [shellJob('concurrent-fails', 'sleep 1; exit 3')],
-      [shellJob('concurrent-times-out', 'sleep 30'), { timeout: { timeoutSeconds: 1 } }],
-    ]);
+    const specs = await launchAll([...SIX_CONCURRENT_JOBS]);
     const calls = callsFrom();
     const ticks = ticksFrom();
     const statuses = await Promise.all(specs.map((spec) => h.adapter.wait(spec.executionId)));

@@ -1,32 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { getExecutorService } from '../../../src/app/executor-factory.js';
 import { ConfigurationError, ValidationError } from '../../../src/domain/errors.js';
 import { ignoredSettings, resolveExecutionConfig } from '../../../src/domain/execution-config.js';
 import { CloudBatchExecutorAdapter } from '../../../src/infra/gcp/cloudbatch/cloudbatch-executor.adapter.js';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
-import { GCP_ENV } from '../../../src/infra/gcp/shared/gcp-settings.js';
+import { withoutGcpEnv } from '../../support/gcp-env.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
 const run = promisify(execFile);
 const COMPLETE = { project: 'my-project', region: 'europe-west1', stagingBucket: 'gs://my-bucket' };
 
 describe('Cloud Batch settings', { timeout: 180_000 }, () => {
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const name of Object.values(GCP_ENV)) {
-      saved[name] = process.env[name];
-      delete process.env[name];
-    }
-  });
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  withoutGcpEnv();
 
   const logger = new RecordingLogger();
   const adapter = () => new CloudBatchExecutorAdapter({ ...resolveGcpOptions('cloudbatch', COMPLETE), noExternalIpAddress: false, logger });

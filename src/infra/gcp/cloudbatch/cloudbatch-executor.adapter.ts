@@ -6,7 +6,7 @@ import type { ExecutionStatus } from '../../../domain/result.js';
 import { ExecutionPoller } from '../shared/execution-poller.js';
 import { settingsForExecution } from '../shared/gcp-settings.js';
 import { locationOfName } from '../shared/poll-location.js';
-import { CloudBatchApi } from './cloudbatch-api.js';
+import { CloudBatchApi, type BatchJob } from './cloudbatch-api.js';
 import { createJobRequest, logUrlOf, stateOf, statusOf } from './cloudbatch-mapper.js';
 import { STAGING_MOUNT, type ResolvedCloudBatchOptions } from './cloudbatch-options.js';
 import { cancelJob, listStatuses } from './job-lifecycle.js';
@@ -51,7 +51,7 @@ export class CloudBatchExecutorAdapter implements ExecutorPort {
       const name = this.lookup.knownName(executionId);
       return { executionId, name, location: name ? locationOfName(name) : this.api.location };
     };
-    const onSeen = (executionId: string, job: Parameters<typeof statusOf>[0]) => {
+    const onSeen = (executionId: string, job: BatchJob) => {
       if (stateOf(job) === 'RUNNING') this.running.running(executionId, () => statusOf(job));
     };
     const pollLocation = cloudBatchPollLocation(this.api, this.lookup, onSeen);

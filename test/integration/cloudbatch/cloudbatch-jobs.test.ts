@@ -11,10 +11,10 @@ describe('Cloud Batch jobs as created', { timeout: 180_000 }, () => {
   let h: CloudBatchHarness;
   useCloudBatch((started) => (h = started));
 
-  it('creates the job: labels, service account, machine type, Ops agent, network, resources, logs policy', async () => {
+  it('creates the job: labels, service account, machine type, boot disk, Ops agent, network, resources, logs policy', async () => {
     const adapter = h.newAdapter({ noExternalIpAddress: true });
     const spec = await h.plan(shellJob('shaped', 'exit 0'), {
-      machineType: 'e2-standard-2', installOpsAgent: true, serviceAccount: 'runner@smartjob-tests.iam.gserviceaccount.com',
+      machineType: 'e2-standard-2', bootDiskSizeGb: 60, installOpsAgent: true, serviceAccount: 'runner@smartjob-tests.iam.gserviceaccount.com',
       vpcConnectorNetwork: 'default', vpcConnectorSubnetwork: 'jobs', labels: { team: 'data' },
     });
     await adapter.launch(spec);
@@ -26,6 +26,7 @@ describe('Cloud Batch jobs as created', { timeout: 180_000 }, () => {
     const policy = job.allocationPolicy;
     assert.equal(policy?.serviceAccount?.email, 'runner@smartjob-tests.iam.gserviceaccount.com');
     assert.equal(policy?.instances?.[0]?.policy?.machineType, 'e2-standard-2');
+    assert.equal(Number(policy?.instances?.[0]?.policy?.bootDisk?.sizeGb), 60);
     assert.equal(policy?.instances?.[0]?.installOpsAgent, true);
     assert.deepEqual(policy?.network?.networkInterfaces?.map((n) => [n.network, n.subnetwork, n.noExternalIpAddress]), [[
       'projects/smartjob-tests/global/networks/default', 'projects/smartjob-tests/regions/europe-west1/subnetworks/jobs', true,
@@ -69,9 +70,9 @@ describe('Cloud Batch jobs as created', { timeout: 180_000 }, () => {
 
   it('warns about the settings Batch cannot honour, and runs the job anyway', async () => {
     const result = await h.service().run({ name: 'warned', dockerImage: BUSYBOX_IMAGE, namespace: 'warned', overriddenArgs: ['true'] }, {
-      executionConfig: { acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1, bootDiskSizeGb: 100 },
+      executionConfig: { acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1 },
     });
     assert.equal(result.state, 'SUCCEEDED');
-    assert.ok(h.logger.warnings.includes('the cloudbatch backend ignores these settings: acceleratorType, acceleratorCount, bootDiskSizeGb'), h.logger.warnings.join('\n'));
+    assert.ok(h.logger.warnings.includes('the cloudbatch backend ignores these settings: acceleratorType, acceleratorCount'), h.logger.warnings.join('\n'));
   });
 });

@@ -83,10 +83,10 @@ describe('Cloud Batch mapper: requests', () => {
 
   it('puts machine type, Ops agent, network and no external IP in the allocation policy, resources in the task', () => {
     const spec = launchSpec({}, {
-      machineType: 'n2-standard-4', installOpsAgent: true, vpcConnectorNetwork: 'default', vpcConnectorSubnetwork: 'projects/host/regions/europe-west1/subnetworks/jobs',
+      machineType: 'n2-standard-4', bootDiskSizeGb: 100, installOpsAgent: true, vpcConnectorNetwork: 'default', vpcConnectorSubnetwork: 'projects/host/regions/europe-west1/subnetworks/jobs',
     });
     const { job } = createJobRequest(spec, SETTINGS, { noExternalIpAddress: true });
-    assert.deepEqual(job?.allocationPolicy?.instances, [{ policy: { machineType: 'n2-standard-4' }, installOpsAgent: true }]);
+    assert.deepEqual(job?.allocationPolicy?.instances, [{ policy: { machineType: 'n2-standard-4', bootDisk: { sizeGb: 100 } }, installOpsAgent: true }]);
     assert.deepEqual(job?.allocationPolicy?.network, { networkInterfaces: [{
       network: 'projects/my-project/global/networks/default', subnetwork: 'projects/host/regions/europe-west1/subnetworks/jobs', noExternalIpAddress: true,
     }] });
@@ -94,6 +94,8 @@ describe('Cloud Batch mapper: requests', () => {
     const explicit = createJobRequest(launchSpec({}, { cpu: 1.5, memoryGb: 2.2, vpcConnectorSubnetwork: 'jobs' }), SETTINGS, NO_OPTIONS).job;
     assert.deepEqual(explicit?.taskGroups?.[0]?.taskSpec?.computeResource, { cpuMilli: 1500, memoryMib: 2253 });
     assert.deepEqual(explicit?.allocationPolicy?.network?.networkInterfaces, [{ subnetwork: 'projects/my-project/regions/europe-west1/subnetworks/jobs' }]);
+    assert.equal(explicit?.allocationPolicy?.instances, undefined, 'no machine type, boot disk or Ops agent: no instance policy');
+    assert.deepEqual(createJobRequest(launchSpec({}, { installOpsAgent: true }), SETTINGS, NO_OPTIONS).job?.allocationPolicy?.instances, [{ installOpsAgent: true }]);
   });
 
   it('runs sidecars as background runnables before the job, sharing /staging and /shared', () => {

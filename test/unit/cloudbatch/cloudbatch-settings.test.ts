@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { getExecutorService } from '../../../src/app/executor-factory.js';
-import { ConfigurationError, ValidationError } from '../../../src/domain/errors.js';
+import { ConfigurationError, NotSupportedError, ValidationError } from '../../../src/domain/errors.js';
 import { ignoredSettings, resolveExecutionConfig } from '../../../src/domain/execution-config.js';
 import { CloudBatchExecutorAdapter } from '../../../src/infra/gcp/cloudbatch/cloudbatch-executor.adapter.js';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
@@ -37,9 +37,9 @@ describe('Cloud Batch settings', { timeout: 180_000 }, () => {
     assert.throws(() => getExecutorService('cloudbatch', { useCache: false, cloudbatch: { ...COMPLETE, pollIntervalMs: -1 } }), (e) => e instanceof ValidationError && e.field === 'pollIntervalMs');
   });
 
-  it('says which settings Batch ignores (accelerators, boot disk) and where the staging area is mounted', () => {
+  it('says which settings Batch ignores (accelerators) and where the staging area is mounted', () => {
     const config = resolveExecutionConfig({ acceleratorType: 'nvidia-tesla-t4', acceleratorCount: 1, bootDiskSizeGb: 50, machineType: 'n1-standard-4', installOpsAgent: true, cpu: 2 });
-    assert.deepEqual(ignoredSettings(config, adapter().supportedSettings), ['acceleratorType', 'acceleratorCount', 'bootDiskSizeGb']);
+    assert.deepEqual(ignoredSettings(config, adapter().supportedSettings), ['acceleratorType', 'acceleratorCount']);
     const honoured = resolveExecutionConfig({ cpu: 2, memoryGb: 4, retry: { maxAttemptsExecute: 3 }, labels: { a: 'b' }, sidecarsContainers: [{ name: 's', dockerImage: 'i' }] });
     assert.deepEqual(ignoredSettings(honoured, adapter().supportedSettings), []);
     assert.equal(adapter().containerStagingRoot(), '/staging');
@@ -52,6 +52,12 @@ describe('Cloud Batch settings', { timeout: 180_000 }, () => {
       (e) => e instanceof ValidationError && e.field === 'executionConfig.stagingBucket');
     await adapter().preflight('img', resolveExecutionConfig({ machineType: 'a2-highgpu-1g' }));
     assert.ok(logger.warnings.some((w) => w.includes("'a2-highgpu-1g' are not known") && w.includes('`cpu` and `memoryGb`')), logger.warnings.join('\n'));
+  });
+
+  it('refuses secretEnvs (Batch would record their values in the job) before anything is staged', async () => {
+    const service = getExecutorService('cloudbatch', { useCache: false, cloudbatch: COMPLETE });
+    await assert.rejects(service.run({ name: 'secret', dockerImage: 'img', secretEnvs: { TOKEN: 's3cr3t-value' } }),
+      (e) => e instanceof NotSupportedError && e.message.includes('cloudbatch') && !e.message.includes('s3cr3t-value'));
   });
 
   it('loads no Google module until a Batch call is made', async () => {

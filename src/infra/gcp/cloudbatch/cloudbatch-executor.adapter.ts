@@ -32,10 +32,10 @@ export interface CloudBatchExecutorOptions extends ResolvedCloudBatchOptions {
 export class CloudBatchExecutorAdapter implements ExecutorPort {
   readonly backend = 'cloudbatch' as const;
   readonly nativeArrays = true;
-  /** All but the accelerator and boot disk settings (Vertex's). */
+  /** All but the accelerators: GPUs on Batch need drivers and matching machine types this adapter does not set up. */
   readonly supportedSettings: readonly BackendSetting[] = [
-    'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'machineType', 'vpcConnectorNetwork', 'vpcConnectorSubnetwork',
-    'labels', 'sidecarsContainers', 'installOpsAgent', 'retry.maxAttemptsExecute',
+    'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'machineType', 'bootDiskSizeGb', 'vpcConnectorNetwork',
+    'vpcConnectorSubnetwork', 'labels', 'sidecarsContainers', 'installOpsAgent', 'retry.maxAttemptsExecute',
   ];
   private readonly api: CloudBatchApi;
   private readonly lookup: JobLookup;

@@ -97,12 +97,12 @@ function sidecarRunnable(sidecar: SidecarContainer, volumes: readonly string[]):
   };
 }
 
-/** The VMs: labels, service account, machine type and Ops agent, network (short names expanded in the job's project and region). */
+/** The VMs: labels, service account, machine type, boot disk and Ops agent, network (short names expanded in the job's project and region). */
 function allocationPolicyOf(spec: LaunchSpec, settings: GcpSettings, options: { readonly noExternalIpAddress: boolean }, labels: Record<string, string>): BatchAllocationPolicy {
-  const { machineType, installOpsAgent, vpcConnectorNetwork: network, vpcConnectorSubnetwork: subnetwork } = spec.config;
-  const instances = machineType || installOpsAgent
-    ? [{ ...(machineType && { policy: { machineType } }), ...(installOpsAgent && { installOpsAgent: true }) }]
-    : undefined;
+  const { machineType, bootDiskSizeGb, installOpsAgent, vpcConnectorNetwork: network, vpcConnectorSubnetwork: subnetwork } = spec.config;
+  const policy = { ...(machineType && { machineType }), ...(bootDiskSizeGb && { bootDisk: { sizeGb: bootDiskSizeGb } }) };
+  const hasPolicy = Object.keys(policy).length > 0;
+  const instances = hasPolicy || installOpsAgent ? [{ ...(hasPolicy && { policy }), ...(installOpsAgent && { installOpsAgent: true }) }] : undefined;
   const networkInterface = {
     ...(network && { network: network.includes('/') ? network : `projects/${settings.project}/global/networks/${network}` }),
     ...(subnetwork && { subnetwork: subnetwork.includes('/') ? subnetwork : `projects/${settings.project}/regions/${settings.region}/subnetworks/${subnetwork}` }),

@@ -6,6 +6,7 @@ import { grpc } from 'google-gax';
 import { NotFoundError, NotSupportedError } from '../../../src/domain/errors.js';
 import { FINAL_STATES } from '../../../src/domain/execution.js';
 import type { ExecutionStatus } from '../../../src/domain/result.js';
+import { BUSYBOX_IMAGE, TEST_NAMESPACE } from '../../support/docker.js';
 import { pollUntil } from '../../support/fake-backend-suite.js';
 import { shellJob, useCloudBatch, type CloudBatchHarness } from './cloudbatch-harness.js';
 
@@ -30,6 +31,21 @@ describe('CloudBatchExecutorAdapter against the fake Cloud Batch', { timeout: 18
     const written = JSON.parse(await readFile(join(h.bucketDir, spec.baseDir, 'output', 'smartjob.json'), 'utf8'));
     assert.deepEqual(written, { answer: 42, id: spec.executionId });
     assert.equal(h.jobOf(spec.executionId).name, `projects/smartjob-tests/locations/europe-west1/jobs/${spec.jobNamespace}-writes-output-${spec.executionId}`);
+  });
+
+  it("emits 'started' while the task runs, learnt from the poll's own listing (no GetJob), then 'finished'", async () => {
+    const service = h.service();
+    const events: string[] = [];
+    const getJobs = h.fake.callCount('GetJob');
+    const offs = (['scheduled', 'started', 'finished'] as const).map((type) => service.on(type, (event) => {
+      const fakeState = type === 'started' ? `, fake ${String(h.jobOf(event.executionId).job.status?.state)}` : '';
+      events.push(`${event.type} ${event.state}${fakeState}`);
+    }));
+    const result = await service.run({ ...shellJob('started-on-time', 'sleep 2'), namespace: TEST_NAMESPACE, dockerImage: BUSYBOX_IMAGE });
+    offs.forEach((off) => off());
+    assert.equal(result.state, 'SUCCEEDED', result.message);
+    assert.deepEqual(events, ['scheduled PENDING', 'started RUNNING, fake RUNNING', 'finished SUCCEEDED']);
+    assert.equal(h.fake.callCount('GetJob') - getJobs, 0, 'the running state came from the ListJobs the poller makes anyway');
   });
 
   it('reports a non-zero exit as FAILED with the exit code from the status events', async () => {

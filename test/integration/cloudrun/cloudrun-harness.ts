@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { googleAuthLibrary, grpc } from 'google-gax';

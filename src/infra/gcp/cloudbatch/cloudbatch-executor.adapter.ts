@@ -6,14 +6,13 @@ import type { ExecutionStatus } from '../../../domain/result.js';
 import { ExecutionPoller } from '../shared/execution-poller.js';
 import { settingsForExecution } from '../shared/gcp-settings.js';
 import { locationOfName } from '../shared/poll-location.js';
-import { CloudBatchApi, type BatchJob } from './cloudbatch-api.js';
-import { createJobRequest, logUrlOf, stateOf, statusOf } from './cloudbatch-mapper.js';
+import { CloudBatchApi } from './cloudbatch-api.js';
+import { createJobRequest, logUrlOf } from './cloudbatch-mapper.js';
 import { STAGING_MOUNT, type ResolvedCloudBatchOptions } from './cloudbatch-options.js';
 import { cancelJob, listStatuses } from './job-lifecycle.js';
 import { JobLookup } from './job-lookup.js';
 import { computeResourceOf } from './machine-types.js';
 import { cloudBatchPollLocation } from './poll-location.js';
-import { RunningHooks } from './running-hooks.js';
 
 /** Batch retries a task at most 10 times (TaskSpec.max_retry_count). */
 const MAX_ATTEMPTS_EXECUTE = 11;
@@ -39,23 +38,17 @@ export class CloudBatchExecutorAdapter implements ExecutorPort {
   ];
   private readonly api: CloudBatchApi;
   private readonly lookup: JobLookup;
-  private readonly running: RunningHooks;
   /** Shared by every wait: one listing per location and tick, not one GetJob per awaited job. */
   private readonly poller: ExecutionPoller;
 
   constructor(private readonly options: CloudBatchExecutorOptions) {
     this.api = new CloudBatchApi(options.settings, options.clientOptions);
     this.lookup = new JobLookup(this.api);
-    this.running = new RunningHooks(options.logger);
     const whereIs = (executionId: string) => {
       const name = this.lookup.knownName(executionId);
       return { executionId, name, location: name ? locationOfName(name) : this.api.location };
     };
-    const onSeen = (executionId: string, job: BatchJob) => {
-      if (stateOf(job) === 'RUNNING') this.running.running(executionId, () => statusOf(job));
-    };
-    const pollLocation = cloudBatchPollLocation(this.api, this.lookup, onSeen);
-    this.poller = new ExecutionPoller({ pollLocation, whereIs }, { ...options.polling, logger: options.logger });
+    this.poller = new ExecutionPoller({ pollLocation: cloudBatchPollLocation(this.api, this.lookup), whereIs }, { ...options.polling, logger: options.logger });
   }
 
   containerStagingRoot(): string {
@@ -90,7 +83,7 @@ export class CloudBatchExecutorAdapter implements ExecutorPort {
   }
 
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
-    return this.running.around(executionId, options?.onRunning, () => this.poller.wait(executionId, options?.signal));
+    return this.poller.wait(executionId, options?.signal, options?.onRunning);
   }
 
   async cancel(executionId: string): Promise<void> {

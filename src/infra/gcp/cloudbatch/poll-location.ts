@@ -2,19 +2,17 @@ import { NotFoundError } from '../../../domain/errors.js';
 import { isFinal } from '../../../domain/execution.js';
 import { outcomeOfPollError, type Awaited, type PollLocation, type PollOutcome } from '../shared/poll-location.js';
 import type { BatchJob, CloudBatchApi } from './cloudbatch-api.js';
-import { isBeingDeleted, recordOfJob, stateOf } from './cloudbatch-mapper.js';
+import { isBeingDeleted, recordOfJob, stateOf, statusOf } from './cloudbatch-mapper.js';
 import { awaitedJobsFilter, MAX_IDS_PER_FILTER } from './job-filter.js';
 import type { JobLookup } from './job-lookup.js';
-
-/** Told of every awaited job a poll sees (the adapter reports the first RUNNING from it). */
-export type OnJobSeen = (executionId: string, job: BatchJob) => void;
 
 /**
  * Batch's poll of one location for the shared poller: one ListJobs whose label filter selects the awaited jobs,
  * paged until every one was seen, then GetJob only for an awaited job the listing missed (created after the
- * listing began, or deleted). A job that no longer exists is a NotFoundError, not a wait without end.
+ * listing began, or deleted). A job that no longer exists is a NotFoundError, not a wait without end. A job seen
+ * RUNNING is answered 'running' with its status from the same listing (the waits' onRunning), at no extra call.
  */
-export function cloudBatchPollLocation(api: CloudBatchApi, lookup: JobLookup, onSeen: OnJobSeen): PollLocation {
+export function cloudBatchPollLocation(api: CloudBatchApi, lookup: JobLookup): PollLocation {
   return async (location, awaited, stillAwaited) => {
     const outcomes = new Map<string, PollOutcome>();
     let listed: Map<string, BatchJob>;
@@ -25,7 +23,7 @@ export function cloudBatchPollLocation(api: CloudBatchApi, lookup: JobLookup, on
       return outcomes;
     }
     await Promise.all(awaited.map(async (one) => {
-      outcomes.set(one.executionId, await outcomeOf(api, lookup, one, listed.get(one.executionId), stillAwaited, onSeen));
+      outcomes.set(one.executionId, await outcomeOf(api, lookup, one, listed.get(one.executionId), stillAwaited));
     }));
     return outcomes;
   };
@@ -52,7 +50,6 @@ async function outcomeOf(
   { executionId, name }: Awaited,
   listed: BatchJob | undefined,
   stillAwaited: (executionId: string) => boolean,
-  onSeen: OnJobSeen,
 ): Promise<PollOutcome> {
   try {
     const job = listed ?? (name ? await api.getJob(name) : undefined);
@@ -62,8 +59,10 @@ async function outcomeOf(
     }
     const record = recordOfJob(job);
     if (record) lookup.remember(executionId, job.name as string, record.jobNamespace);
-    onSeen(executionId, job);
-    if (!isFinal(stateOf(job)) || !stillAwaited(executionId)) return { kind: 'pending' };
+    const state = stateOf(job);
+    const running = state === 'RUNNING' ? statusOf(job) : undefined;
+    if (running) return { kind: 'running', status: running };
+    if (!isFinal(state) || !stillAwaited(executionId)) return { kind: 'pending' };
     const status = await lookup.statusOf(job); // an array's tasks: one ListTasks at the end
     return status ? { kind: 'final', status } : { kind: 'failed', error: notFound(executionId, name, false) };
   } catch (error) {

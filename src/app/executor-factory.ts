@@ -9,10 +9,12 @@ import { checkDockerOptions, type DockerBackendOptions } from '../infra/docker/d
 import type { CloudRunBackendOptions } from '../infra/gcp/cloudrun/cloudrun-options.js';
 import { checkClientOptions, type GcsClientOptions } from '../infra/gcp/gcs/gcs-client.js';
 import { checkGcpOptions } from '../infra/gcp/shared/gcp-options.js';
+import type { VertexBackendOptions } from '../infra/gcp/vertex/vertex-options.js';
 import { ConsoleLoggerAdapter } from '../infra/local/console-logger.adapter.js';
 import { NodeLocalFilesAdapter } from '../infra/local/node-local-files.adapter.js';
 import { registerCloudRunBackend } from './backends/cloudrun.backend.js';
 import { registerDockerBackend } from './backends/docker.backend.js';
+import { registerVertexBackend } from './backends/vertex.backend.js';
 import { TOKENS } from './tokens.js';
 
 export interface GetExecutorServiceOptions {
@@ -31,6 +33,8 @@ export interface GetExecutorServiceOptions {
    * `clientOptions` for the Google clients (endpoint, credentials). @default {} (Application Default Credentials)
    */
   readonly cloudrun?: CloudRunBackendOptions;
+  /** Vertex AI settings: the same as Cloud Run's (machine settings are per execution). @default {} */
+  readonly vertex?: VertexBackendOptions;
   /** How to reach Cloud Storage (staging bucket of the cloud backends, GcsInput on Docker). @default {} */
   readonly gcs?: GcsClientOptions;
   /** Where warnings go. @default stderr, level from SMARTJOB_LOG_LEVEL (default 'warn') */
@@ -44,7 +48,7 @@ const REGISTRATIONS: Record<BackendType, Registration | undefined> = {
   docker: (c, o) => registerDockerBackend(c, o.docker, o.gcs),
   cloudrun: (c, o) => registerCloudRunBackend(c, o.cloudrun, o.gcs),
   cloudbatch: undefined,
-  vertex: undefined,
+  vertex: (c, o) => registerVertexBackend(c, o.vertex, o.gcs),
 };
 
 const cache = new Map<BackendType, { readonly service: ExecutorService; readonly options: GetExecutorServiceOptions }>();
@@ -83,6 +87,7 @@ function checkServiceOptions(type: BackendType, options: GetExecutorServiceOptio
   if (options.gcs) checkClientOptions(options.gcs);
   if (type === 'docker' && options.docker) checkDockerOptions(options.docker);
   if (type === 'cloudrun' && options.cloudrun) checkGcpOptions(options.cloudrun);
+  if (type === 'vertex' && options.vertex) checkGcpOptions(options.vertex);
 }
 
 /** The cached service, when every option given is the one it was built with. */

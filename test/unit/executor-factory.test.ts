@@ -42,8 +42,6 @@ describe('getExecutorService', () => {
   });
 
   it('says a backend is not implemented yet rather than failing later', () => {
-    for (const type of ['cloudbatch', 'vertex'] as const) {
-      assert.throws(() => getExecutorService(type), { name: 'NotSupportedError', code: 'NOT_SUPPORTED', message: `the '${type}' backend is not implemented yet` });
-    }
+    assert.throws(() => getExecutorService('cloudbatch'), { name: 'NotSupportedError', code: 'NOT_SUPPORTED', message: "the 'cloudbatch' backend is not implemented yet" });
   });
 });

@@ -1,37 +1,7 @@
-import { mkdir, readdir } from 'node:fs/promises';
 import { FakeCloudRun } from '../fakes/cloudrun/fake-cloud-run.js';
-import { startGcsFake } from '../fakes/gcs/gcs-fake.js';
-import { requireDocker, TEST_NAMESPACE } from '../support/docker.js';
-import { buildService, type ServiceConfig } from '../support/service-config.js';
 import { describeExecutorConformance } from './executor.conformance.js';
-import { seedGcsObject } from './seed.js';
+import { fakeGcpBackend } from './fake-gcp-backend.js';
 
-const BUCKET = 'smartjob-staging';
-
-/**
- * Cloud Run through the official client over gRPC, against a fake that runs each execution as a container
- * on the local engine, with the GCS fake's bucket directory mounted at /staging.
- */
-describeExecutorConformance('cloudrun (official client, gRPC fake)', async () => {
-  const docker = await requireDocker();
-  const gcs = await startGcsFake();
-  await mkdir(gcs.bucketDir(BUCKET), { recursive: true });
-  const fake = await FakeCloudRun.start({ bucketDirs: (bucket) => gcs.bucketDir(bucket), docker });
-  const config: ServiceConfig = { type: 'cloudrun', grpcPort: fake.port, gcsEndpoint: gcs.endpoint, stagingBucket: `gs://${BUCKET}` };
-  const service = buildService(config);
-  return {
-    config,
-    service,
-    gcsObject: await seedGcsObject(gcs),
-    leftovers: async () => [
-      ...(await fake.containers()).map((c) => c.Names[0] ?? c.Id),
-      ...(await service.list({ namespace: TEST_NAMESPACE })).map((s) => `execution ${s.executionId}`),
-    ],
-    stagedPaths: async () => (await readdir(gcs.bucketDir(BUCKET), { recursive: true })).map(String).sort(),
-    close: async () => {
-      await service.close();
-      await fake.close();
-      await gcs.close();
-    },
-  };
-});
+/** Cloud Run against a fake that runs each execution as a container, the staging bucket's directory at /staging. */
+describeExecutorConformance('cloudrun (official client, gRPC fake)', () =>
+  fakeGcpBackend('cloudrun', ({ bucketDirs, docker }) => FakeCloudRun.start({ bucketDirs, docker })));

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { grpc } from 'google-gax';
 import { NotFoundError } from '../../../src/domain/errors.js';
 import type { FakeMethod } from '../../fakes/cloudrun/fake-cloud-run.js';
+import { callsFrom, waitForSixAtOnce } from '../../support/poll-counts.js';
 import { fakeRecordOf, startCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
 
 const INTERVAL_MS = 200;
@@ -23,16 +24,6 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     assert.deepEqual(await h.fake.containers(), [], 'no fake container is left once the fake is closed');
   });
 
-  /** Calls of the counted methods from now on. */
-  const callsFrom = () => {
-    const start = new Map(COUNTED.map((m) => [m, h.fake.callCount(m)]));
-    return (method: FakeMethod) => h.fake.callCount(method) - (start.get(method) ?? 0);
-  };
-  /** Ticks of the adapter's poller from now on: it logs one debug line per poll. */
-  const ticksFrom = () => {
-    const start = h.logger.lines.length;
-    return () => h.logger.lines.slice(start).filter((line) => line.startsWith('debug polling ')).length;
-  };
   const launchAll = async (jobs: PlanArgs[]) => {
     const specs = await Promise.all(jobs.map((args) => h.plan(...args)));
     for (const spec of specs) await h.adapter.launch(spec);
@@ -40,22 +31,15 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
   };
 
   it('waits for 6 concurrent executions with one ListExecutions per tick, not one GetExecution each', async (t) => {
-    const specs = await launchAll([
-      ...[1, 2, 3, 4].map((i): PlanArgs => [shellJob('concurrent', `sleep ${1 + i / 2}`)]),
-      [shellJob('concurrent-fails', 'sleep 1; exit 3')],
-      [shellJob('concurrent-times-out', 'sleep 30'), { timeout: { timeoutSeconds: 1 } }],
-    ]);
-    const calls = callsFrom();
-    const ticks = ticksFrom();
-    const statuses = await Promise.all(specs.map((spec) => h.adapter.wait(spec.executionId)));
-    t.diagnostic(`6 waits over ${ticks()} ticks: ${COUNTED.map((m) => `${m} ${calls(m)}`).join(', ')}`);
+    const { specs, statuses, calls, ticks, summary } = await waitForSixAtOnce(h, COUNTED);
+    t.diagnostic(summary);
     assert.deepEqual(statuses.map((s) => s.state), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT']);
     assert.deepEqual(statuses.map((s) => s.executionId), specs.map((s) => s.executionId));
     assert.equal(statuses[4]?.exitCode, 3, 'the exit code of a failed execution still comes from ListTasks');
     assert.match(statuses[5]?.message ?? '', /timeout of 1s reached/);
     assert.ok(calls('GetExecution') <= 1, `every execution was in the listing (${calls('GetExecution')} GetExecution)`);
-    assert.ok(ticks() >= 1);
-    assert.equal(calls('ListExecutions'), ticks(), 'one ListExecutions per tick for all six waits, not one per wait');
+    assert.ok(ticks >= 1);
+    assert.equal(calls('ListExecutions'), ticks, 'one ListExecutions per tick for all six waits, not one per wait');
     assert.equal(calls('ListTasks'), 1, 'only the failed execution reads its task');
   });
 
@@ -63,7 +47,7 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     const adapter = h.newAdapter({ pollIntervalMs: 100, maxPollBackoffMs: 400 });
     const specs = await Promise.all([1, 2, 3].map(() => h.plan(shellJob('throttled', 'sleep 1'))));
     for (const spec of specs) await adapter.launch(spec);
-    const calls = callsFrom();
+    const calls = callsFrom(h.fake, COUNTED);
     h.fake.failNext({ method: 'ListExecutions', count: 5, code: grpc.status.RESOURCE_EXHAUSTED });
     h.fake.failNext({ method: 'ListExecutions', count: 1, code: grpc.status.UNAVAILABLE });
     const statuses = await Promise.all(specs.map((spec) => adapter.wait(spec.executionId)));
@@ -90,7 +74,7 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     assert.equal((await h.adapter.getStatus(abandoned))?.state, 'RUNNING', 'aborting a wait does not cancel the execution');
     await assert.rejects(h.adapter.wait(abandoned, { signal: AbortSignal.abort(reason) }), (error) => error === reason);
 
-    const calls = callsFrom();
+    const calls = callsFrom(h.fake, COUNTED);
     await sleep(INTERVAL_MS * 4);
     assert.equal(calls('ListExecutions'), 0, 'no wait pending: no poll');
     await h.adapter.cancel(abandoned);
@@ -101,7 +85,7 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     const [listed, lagging] = await launchAll([[shellJob('listed', 'sleep 1')], [shellJob('lagging', 'sleep 1')]]);
     h.fake.state.unlisted.add(fakeRecordOf(h, lagging!.executionId).name);
     try {
-      const calls = callsFrom();
+      const calls = callsFrom(h.fake, COUNTED);
       h.fake.failNext({ method: 'GetExecution', count: 2, code: grpc.status.UNAVAILABLE });
       const statuses = await Promise.all([listed, lagging].map((spec) => h.adapter.wait(spec!.executionId)));
       assert.deepEqual(statuses.map((s) => s.state), ['SUCCEEDED', 'SUCCEEDED']);

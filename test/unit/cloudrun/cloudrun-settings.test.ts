@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
 import { ConfigurationError, ValidationError } from '../../../src/domain/errors.js';
@@ -8,25 +8,14 @@ import { ignoredSettings, resolveExecutionConfig } from '../../../src/domain/exe
 import { CloudRunExecutorAdapter } from '../../../src/infra/gcp/cloudrun/cloudrun-executor.adapter.js';
 import type { CloudRunBackendOptions } from '../../../src/infra/gcp/cloudrun/cloudrun-options.js';
 import { GCP_ENV, settingsForExecution } from '../../../src/infra/gcp/shared/gcp-settings.js';
+import { withoutGcpEnv } from '../../support/gcp-env.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
 const run = promisify(execFile);
 const COMPLETE = { project: 'my-project', region: 'europe-west1', stagingBucket: 'gs://my-bucket' };
 
 describe('Cloud Run settings', { timeout: 180_000 }, () => {
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const name of Object.values(GCP_ENV)) {
-      saved[name] = process.env[name];
-      delete process.env[name];
-    }
-  });
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  withoutGcpEnv();
 
   const config = resolveExecutionConfig({});
   const adapter = (options: CloudRunBackendOptions = COMPLETE) => new CloudRunExecutorAdapter({ ...resolveGcpOptions('cloudrun', options), logger: new RecordingLogger() });

@@ -1,33 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { getExecutorService } from '../../../src/app/executor-factory.js';
 import { ConfigurationError, ValidationError } from '../../../src/domain/errors.js';
 import { ignoredSettings, resolveExecutionConfig, type ExecutionConfig } from '../../../src/domain/execution-config.js';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
-import { GCP_ENV } from '../../../src/infra/gcp/shared/gcp-settings.js';
 import { VertexExecutorAdapter } from '../../../src/infra/gcp/vertex/vertex-executor.adapter.js';
 import type { VertexBackendOptions } from '../../../src/infra/gcp/vertex/vertex-options.js';
+import { withoutGcpEnv } from '../../support/gcp-env.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
 const run = promisify(execFile);
 const COMPLETE = { project: 'my-project', region: 'europe-west4', stagingBucket: 'gs://my-bucket/area' };
 
 describe('Vertex AI settings', { timeout: 120_000 }, () => {
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const name of Object.values(GCP_ENV)) {
-      saved[name] = process.env[name];
-      delete process.env[name];
-    }
-  });
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  withoutGcpEnv();
 
   const logger = new RecordingLogger();
   const adapter = (options: VertexBackendOptions = COMPLETE) => new VertexExecutorAdapter({ ...resolveGcpOptions('vertex', options), logger });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NotFoundError, NotSupportedError } from '../../../src/domain/errors.js';
@@ -123,6 +123,16 @@ describe('VertexExecutorAdapter against the fake Vertex AI', { timeout: 240_000 
     await assert.rejects(service.logs(spec.executionId)[Symbol.asyncIterator]().next(), (e) => e instanceof NotSupportedError && e.message.includes(logUrl) && e.message.includes('vertex'));
     assert.equal((await service.getStatus(spec.executionId)).logUrl, logUrl);
     await h.adapter.wait(spec.executionId);
+  });
+
+  it('refuses secretEnvs before anything is staged or created: a CustomJob\'s env is readable by whoever reads the job', async () => {
+    const creates = h.fake.callCount('CreateCustomJob');
+    const staged = await readdir(h.bucketDir, { recursive: true });
+    const job = { ...shellJob('secret', 'exit 0'), namespace: TEST_NAMESPACE, dockerImage: BUSYBOX_IMAGE };
+    await assert.rejects(h.service().run(job, { secretEnvs: { API_TOKEN: 's3cr3t' } }), (e) =>
+      e instanceof NotSupportedError && e.message.includes('vertex') && e.message.includes('API_TOKEN') && !e.message.includes('s3cr3t'));
+    assert.equal(h.fake.callCount('CreateCustomJob'), creates);
+    assert.deepEqual(await readdir(h.bucketDir, { recursive: true }), staged);
   });
 
   it('lists by namespace, name and state server-side, and removes finished jobs', async () => {

@@ -4,7 +4,6 @@ import { describe, it } from 'node:test';
 import { NotFoundError } from '../../../src/domain/errors.js';
 import { CustomJobLookup } from '../../../src/infra/gcp/vertex/custom-job-lookup.js';
 import { vertexPollLocation } from '../../../src/infra/gcp/vertex/poll-location.js';
-import { RunningWatch } from '../../../src/infra/gcp/vertex/running-watch.js';
 import { VertexApi } from '../../../src/infra/gcp/vertex/vertex-api.js';
 import { MAX_IDS_PER_FILTER } from '../../../src/infra/gcp/vertex/vertex-filters.js';
 import type { VertexMethod } from '../../fakes/vertex/fake-vertex.js';
@@ -71,14 +70,14 @@ describe('VertexExecutorAdapter polling', { timeout: 240_000 }, () => {
   it(`names at most ${MAX_IDS_PER_FILTER} executions per listing, and reports the ones no job carries as not found`, async () => {
     const api = new VertexApi({ project: PROJECT, region: REGION }, fakeGrpcClientOptions(h.fake.port));
     try {
-      const poll = vertexPollLocation(api, new CustomJobLookup(api), new RunningWatch(h.logger));
+      const poll = vertexPollLocation(api, new CustomJobLookup(api));
       const [known] = await launchAll([[shellJob('among-many', 'exit 0')]]);
       const awaited = [known!.executionId, ...Array.from({ length: 60 }, (_, i) => `unknown${String(i).padStart(9, '0')}`)].map((executionId) => ({ executionId, name: undefined }));
       const calls = callsFrom(h.fake, COUNTED);
       const outcomes = await poll(api.location, awaited, () => true);
       assert.equal(calls('ListCustomJobs'), 2, '61 executions: two listings of at most 50');
       assert.equal(outcomes.size, 61);
-      assert.ok(['pending', 'final'].includes(outcomes.get(known!.executionId)?.kind ?? ''));
+      assert.ok(['pending', 'running', 'final'].includes(outcomes.get(known!.executionId)?.kind ?? ''));
       const missing = outcomes.get('unknown000000059');
       assert.ok(missing?.kind === 'failed' && missing.error instanceof NotFoundError, JSON.stringify(missing));
       await h.adapter.wait(known!.executionId);

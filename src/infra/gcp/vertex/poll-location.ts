@@ -2,7 +2,6 @@ import { NotFoundError } from '../../../domain/errors.js';
 import { isFinal } from '../../../domain/execution.js';
 import { outcomeOfPollError, type Awaited, type PollLocation, type PollOutcome } from '../shared/poll-location.js';
 import type { CustomJobLookup } from './custom-job-lookup.js';
-import type { RunningWatch } from './running-watch.js';
 import type { CustomJob, VertexApi } from './vertex-api.js';
 import { executionIdsFilter, MAX_IDS_PER_FILTER } from './vertex-filters.js';
 import { recordOfJob, statusOf } from './vertex-mapper.js';
@@ -14,7 +13,7 @@ import { recordOfJob, statusOf } from './vertex-mapper.js';
  * although its name is known is read with GetCustomJob (gone: NotFoundError). A failed listing is an outcome
  * for every execution it would have answered (transient: still running, the poller backs off), and ends the tick.
  */
-export function vertexPollLocation(api: VertexApi, lookup: CustomJobLookup, running: RunningWatch): PollLocation {
+export function vertexPollLocation(api: VertexApi, lookup: CustomJobLookup): PollLocation {
   return async (location, awaited, stillAwaited) => {
     const outcomes = new Map<string, PollOutcome>();
     for (let start = 0; start < awaited.length; start += MAX_IDS_PER_FILTER) {
@@ -28,7 +27,7 @@ export function vertexPollLocation(api: VertexApi, lookup: CustomJobLookup, runn
         return outcomes;
       }
       for (const one of chunk) {
-        outcomes.set(one.executionId, await outcomeOf({ api, lookup, running }, location, one, listed.get(one.executionId), stillAwaited));
+        outcomes.set(one.executionId, await outcomeOf(api, lookup, location, one, listed.get(one.executionId), stillAwaited));
       }
     }
     return outcomes;
@@ -45,14 +44,9 @@ async function listAwaited(api: VertexApi, location: string, awaited: readonly A
   return found;
 }
 
-interface Deps {
-  readonly api: VertexApi;
-  readonly lookup: CustomJobLookup;
-  readonly running: RunningWatch;
-}
-
 async function outcomeOf(
-  { api, lookup, running }: Deps,
+  api: VertexApi,
+  lookup: CustomJobLookup,
   location: string,
   { executionId, name }: Awaited,
   listed: CustomJob | undefined,
@@ -65,8 +59,7 @@ async function outcomeOf(
     if (!job || !status) return { kind: 'failed', error: notFound(executionId, name) };
     if (!name) lookup.remember(executionId, job.name as string, location);
     if (isFinal(status.state)) return { kind: 'final', status };
-    if (status.state === 'RUNNING') running.seen(executionId, status);
-    return { kind: 'pending' };
+    return status.state === 'RUNNING' ? { kind: 'running', status } : { kind: 'pending' }; // 'running': the waits' onRunning
   } catch (error) {
     return outcomeOfPollError(error, executionId);
   }

@@ -9,7 +9,6 @@ import { locationOf, settingsForExecution } from '../shared/gcp-settings.js';
 import { CustomJobLookup } from './custom-job-lookup.js';
 import { checkMachineSettings } from './machine-settings.js';
 import { vertexPollLocation } from './poll-location.js';
-import { RunningWatch } from './running-watch.js';
 import { VertexApi } from './vertex-api.js';
 import { jobStateOf, listFilterOf } from './vertex-filters.js';
 import { jobLabelsOf } from './vertex-labels.js';
@@ -34,16 +33,14 @@ export class VertexExecutorAdapter implements ExecutorPort {
   ];
   private readonly api: VertexApi;
   private readonly lookup: CustomJobLookup;
-  private readonly running: RunningWatch;
   /** Shared by every wait: one ListCustomJobs per location and tick, not one GetCustomJob per awaited execution. */
   private readonly poller: ExecutionPoller;
 
   constructor(private readonly options: VertexExecutorOptions) {
     this.api = new VertexApi(options.settings, options.clientOptions);
     this.lookup = new CustomJobLookup(this.api);
-    this.running = new RunningWatch(options.logger);
     const whereIs = (executionId: string) => ({ executionId, name: this.lookup.knownName(executionId), location: this.lookup.locationOf(executionId) });
-    const pollLocation = vertexPollLocation(this.api, this.lookup, this.running);
+    const pollLocation = vertexPollLocation(this.api, this.lookup);
     this.poller = new ExecutionPoller({ pollLocation, whereIs }, { ...options.polling, logger: options.logger });
   }
 
@@ -78,13 +75,9 @@ export class VertexExecutorAdapter implements ExecutorPort {
     return job && statusOf(job);
   }
 
+  /** `onRunning` comes from the listings the poller makes anyway: no extra call. */
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
-    const unwatch = this.running.watch(executionId, options?.onRunning);
-    try {
-      return await this.poller.wait(executionId, options?.signal);
-    } finally {
-      unwatch();
-    }
+    return this.poller.wait(executionId, options?.signal, options?.onRunning);
   }
 
   /** CancelCustomJob, idempotent: a job that ended, or is being cancelled, is left as it is. */

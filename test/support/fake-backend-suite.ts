@@ -43,6 +43,23 @@ export function useFakeBackend<F extends Fake, C extends { close(): Promise<unkn
   return suite;
 }
 
+/**
+ * Before the suite: a harness (a backend fake and what drives it), handed to `onStarted`. After it: closed, and no
+ * container of its fake left.
+ */
+export function useHarness<H extends { readonly fake: Pick<Fake, 'containers'>; close(): Promise<void> }>(start: () => Promise<H>, onStarted: (harness: H) => void): void {
+  let harness: H | undefined;
+  before(async () => {
+    harness = await start();
+    onStarted(harness);
+  });
+  after(async () => {
+    if (!harness) return;
+    await harness.close();
+    assert.deepEqual(await harness.fake.containers(), [], 'no fake container is left once the fake is closed');
+  });
+}
+
 /** Reads until `done` holds (every 100 ms), and returns that value; fails naming `what` after `timeoutMs`. */
 export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
   for (const deadline = Date.now() + timeoutMs; ;) {

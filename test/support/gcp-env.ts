@@ -1,7 +1,7 @@
 import { afterEach, beforeEach } from 'node:test';
 import { GCP_ENV } from '../../src/infra/gcp/shared/gcp-settings.js';
 
-/** Each test of the suite starts without the SMARTJOB_* GCP variables; whatever they were is restored after it. */
+/** Each test of the suite starts without the SMARTJOB_* GCP variables; they are put back after it. */
 export function withoutGcpEnv(): void {
   const saved: Record<string, string | undefined> = {};
   beforeEach(() => {

@@ -30,11 +30,6 @@ function fakeClientOptions(config: ServiceConfig) {
   return fakeGrpcClientOptions(config.grpcPort);
 }
 
-/** A GCP backend on its fake: the test project and region, the fake's bucket, quick polls. */
-function gcpOptions(config: ServiceConfig) {
-  return { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 };
-}
-
 /** Test services never reach a real cloud or network: fakes on loopback, containers with network none. */
 export function buildService(config: ServiceConfig, logger?: LoggerPort): ExecutorService {
   const gcs = config.gcsEndpoint ? { apiEndpoint: config.gcsEndpoint, projectId: 'smartjob-test', maxRetryDelaySeconds: 1 } : undefined;
@@ -55,9 +50,11 @@ export function buildService(config: ServiceConfig, logger?: LoggerPort): Execut
         },
       });
     case 'cloudrun':
-      return getExecutorService('cloudrun', { useCache: false, maxWorkers: config.maxWorkers, logger, gcs, cloudrun: gcpOptions(config) });
-    case 'vertex':
-      return getExecutorService('vertex', { useCache: false, maxWorkers: config.maxWorkers, logger, gcs, vertex: gcpOptions(config) });
+    case 'vertex': {
+      const placement = { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 };
+      const common = { useCache: false, maxWorkers: config.maxWorkers, logger, gcs };
+      return getExecutorService(config.type, config.type === 'cloudrun' ? { ...common, cloudrun: placement } : { ...common, vertex: placement });
+    }
     default:
       throw new Error(`no test configuration for the ${config.type} backend yet`);
   }

@@ -1,7 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { googleAuthLibrary, grpc } from 'google-gax';
@@ -19,6 +17,7 @@ import { RecordingLogger } from '../../support/recording-logger.js';
 import { fakeExecutionOf } from './cloudrun-service.js';
 import { FakeCloudRun } from '../../fakes/cloudrun/fake-cloud-run.js';
 import { requireDocker, TEST_NAMESPACE } from '../../support/docker.js';
+import { useHarness } from '../../support/fake-backend-suite.js';
 
 export const PROJECT = 'smartjob-tests';
 export const REGION = 'europe-west1';
@@ -43,16 +42,7 @@ export interface CloudRunHarness {
 
 /** Starts a harness before the suite; after it, closes it and checks that no fake container is left. */
 export function useCloudRun(onStarted: (harness: CloudRunHarness) => void): void {
-  let harness: CloudRunHarness | undefined;
-  before(async () => {
-    harness = await startCloudRun();
-    onStarted(harness);
-  });
-  after(async () => {
-    if (!harness) return;
-    await harness.close();
-    assert.deepEqual(await harness.fake.containers(), [], 'no fake container is left once the fake is closed');
-  });
+  useHarness(() => startCloudRun(), onStarted);
 }
 
 /** A fake Cloud Run on the local Docker engine and an adapter whose official clients talk to it. */
@@ -95,10 +85,7 @@ export async function startCloudRun(options: Partial<CloudRunBackendOptions> = {
   };
 }
 
-/** A shell job: `sh -c script`. */
-export function shellJob(name: string, script: string): Partial<SmartJob> & { readonly name: string } {
-  return { name, overriddenArgs: ['sh', '-c', script] };
-}
+export { shellJob } from '../../support/shell-job.js';
 
 /** The fake's record of an execution, found by the id smartjob recorded on it. */
 export function fakeRecordOf(h: CloudRunHarness, executionId: string) {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { grpc } from 'google-gax';
 import { NotFoundError } from '../../../src/domain/errors.js';
 import type { FakeMethod } from '../../fakes/cloudrun/fake-cloud-run.js';
-import { callsFrom, waitForSixAtOnce } from '../../support/poll-counts.js';
+import { callsSince, launchAll as launchAllOf, SIX_CONCURRENT_JOBS, ticksSince } from '../../support/poll-counters.js';
 import { fakeRecordOf, startCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
 
 const INTERVAL_MS = 200;
@@ -24,22 +24,23 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     assert.deepEqual(await h.fake.containers(), [], 'no fake container is left once the fake is closed');
   });
 
-  const launchAll = async (jobs: PlanArgs[]) => {
-    const specs = await Promise.all(jobs.map((args) => h.plan(...args)));
-    for (const spec of specs) await h.adapter.launch(spec);
-    return specs;
-  };
+  const callsFrom = () => callsSince(h.fake, COUNTED);
+  const ticksFrom = () => ticksSince(h.logger);
+  const launchAll = (jobs: PlanArgs[]) => launchAllOf(h, jobs);
 
   it('waits for 6 concurrent executions with one ListExecutions per tick, not one GetExecution each', async (t) => {
-    const { specs, statuses, calls, ticks, summary } = await waitForSixAtOnce(h, COUNTED);
-    t.diagnostic(summary);
+    const specs = await launchAll([...SIX_CONCURRENT_JOBS]);
+    const calls = callsFrom();
+    const ticks = ticksFrom();
+    const statuses = await Promise.all(specs.map((spec) => h.adapter.wait(spec.executionId)));
+    t.diagnostic(`6 waits over ${ticks()} ticks: ${COUNTED.map((m) => `${m} ${calls(m)}`).join(', ')}`);
     assert.deepEqual(statuses.map((s) => s.state), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT']);
     assert.deepEqual(statuses.map((s) => s.executionId), specs.map((s) => s.executionId));
     assert.equal(statuses[4]?.exitCode, 3, 'the exit code of a failed execution still comes from ListTasks');
     assert.match(statuses[5]?.message ?? '', /timeout of 1s reached/);
     assert.ok(calls('GetExecution') <= 1, `every execution was in the listing (${calls('GetExecution')} GetExecution)`);
-    assert.ok(ticks >= 1);
-    assert.equal(calls('ListExecutions'), ticks, 'one ListExecutions per tick for all six waits, not one per wait');
+    assert.ok(ticks() >= 1);
+    assert.equal(calls('ListExecutions'), ticks(), 'one ListExecutions per tick for all six waits, not one per wait');
     assert.equal(calls('ListTasks'), 1, 'only the failed execution reads its task');
   });
 
@@ -47,7 +48,7 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     const adapter = h.newAdapter({ pollIntervalMs: 100, maxPollBackoffMs: 400 });
     const specs = await Promise.all([1, 2, 3].map(() => h.plan(shellJob('throttled', 'sleep 1'))));
     for (const spec of specs) await adapter.launch(spec);
-    const calls = callsFrom(h.fake, COUNTED);
+    const calls = callsFrom();
     h.fake.failNext({ method: 'ListExecutions', count: 5, code: grpc.status.RESOURCE_EXHAUSTED });
     h.fake.failNext({ method: 'ListExecutions', count: 1, code: grpc.status.UNAVAILABLE });
     const statuses = await Promise.all(specs.map((spec) => adapter.wait(spec.executionId)));
@@ -74,7 +75,7 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     assert.equal((await h.adapter.getStatus(abandoned))?.state, 'RUNNING', 'aborting a wait does not cancel the execution');
     await assert.rejects(h.adapter.wait(abandoned, { signal: AbortSignal.abort(reason) }), (error) => error === reason);
 
-    const calls = callsFrom(h.fake, COUNTED);
+    const calls = callsFrom();
     await sleep(INTERVAL_MS * 4);
     assert.equal(calls('ListExecutions'), 0, 'no wait pending: no poll');
     await h.adapter.cancel(abandoned);
@@ -85,7 +86,7 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
     const [listed, lagging] = await launchAll([[shellJob('listed', 'sleep 1')], [shellJob('lagging', 'sleep 1')]]);
     h.fake.state.unlisted.add(fakeRecordOf(h, lagging!.executionId).name);
     try {
-      const calls = callsFrom(h.fake, COUNTED);
+      const calls = callsFrom();
       h.fake.failNext({ method: 'GetExecution', count: 2, code: grpc.status.UNAVAILABLE });
       const statuses = await Promise.all([listed, lagging].map((spec) => h.adapter.wait(spec!.executionId)));
       assert.deepEqual(statuses.map((s) => s.state), ['SUCCEEDED', 'SUCCEEDED']);

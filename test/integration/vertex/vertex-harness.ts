@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
 import type { ExecutionConfig } from '../../../src/domain/execution-config.js';
 import type { SmartJob } from '../../../src/domain/job.js';
 import type { LaunchSpec } from '../../../src/domain/ports/executor.port.js';
@@ -17,6 +16,7 @@ import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files
 import { RECORD_KEYS } from '../../../src/infra/shared/execution-record.js';
 import { FakeVertex } from '../../fakes/vertex/fake-vertex.js';
 import { BUSYBOX_IMAGE, requireDocker, TEST_NAMESPACE } from '../../support/docker.js';
+import { useHarness } from '../../support/fake-backend-suite.js';
 import { fakeGrpcClientOptions } from '../../support/fake-grpc-client.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
@@ -39,6 +39,7 @@ export interface VertexHarness {
   service(executor?: VertexExecutorAdapter, storage?: LocalDirectoryStorageAdapter): ExecutorService;
   /** Validates, plans and stages a job the way ExecutorService does, and returns its launch spec. */
   plan(job: Partial<SmartJob> & { readonly name: string }, executionConfig?: ExecutionConfig): Promise<LaunchSpec>;
+  close(): Promise<void>;
   /** The fake's record of the CustomJob an execution launched, found by its label. */
   jobOf(executionId: string): NonNullable<ReturnType<FakeVertex['job']>>;
   jobsOf(executionId: string): NonNullable<ReturnType<FakeVertex['job']>>[];
@@ -46,20 +47,10 @@ export interface VertexHarness {
 
 /** Starts a harness before the suite; after it, closes everything and checks that no fake container is left. */
 export function useVertex(onStarted: (harness: VertexHarness) => void, options: Partial<VertexBackendOptions> = {}): void {
-  let close: (() => Promise<void>) | undefined;
-  let fake: FakeVertex | undefined;
-  before(async () => {
-    const started = await startVertex(options);
-    ({ close, fake } = started);
-    onStarted(started.harness);
-  });
-  after(async () => {
-    await close?.();
-    if (fake) assert.deepEqual(await fake.containers(), [], 'no fake container is left once the fake is closed');
-  });
+  useHarness(() => startVertex(options), onStarted);
 }
 
-async function startVertex(options: Partial<VertexBackendOptions>) {
+async function startVertex(options: Partial<VertexBackendOptions>): Promise<VertexHarness> {
   const docker = await requireDocker();
   const root = await mkdtemp(join(tmpdir(), 'smartjob-vertex-'));
   const fake = await FakeVertex.start({ bucketDirs: (bucket) => join(root, bucket), docker, buckets: [BUCKET], projectNumbers: { [PROJECT]: PROJECT_NUMBER } });
@@ -77,7 +68,7 @@ async function startVertex(options: Partial<VertexBackendOptions>) {
   const storage = new LocalDirectoryStorageAdapter(bucketDir);
   const localFiles = new NodeLocalFilesAdapter();
   const jobsOf = (executionId: string) => [...fake.state.jobs.values()].filter((r) => r.job.labels?.[RECORD_KEYS.executionId] === executionId);
-  const harness: VertexHarness = {
+  return {
     fake, adapter, logger, bucketDir, storage, newAdapter, jobsOf,
     service: (executor = adapter, store = storage) => new ExecutorService({ executor, storage: store, localFiles, logger }),
     async plan(job, executionConfig) {
@@ -92,16 +83,12 @@ async function startVertex(options: Partial<VertexBackendOptions>) {
       assert.equal(more.length, 0, `one CustomJob of ${executionId}`);
       return record;
     },
+    async close() {
+      await Promise.all(adapters.map((a) => a.close()));
+      await fake.close();
+      await rm(root, { recursive: true, force: true });
+    },
   };
-  const close = async () => {
-    await Promise.all(adapters.map((a) => a.close()));
-    await fake.close();
-    await rm(root, { recursive: true, force: true });
-  };
-  return { harness, fake, close };
 }
 
-/** A shell job: `sh -c script`. */
-export function shellJob(name: string, script: string): Partial<SmartJob> & { readonly name: string } {
-  return { name, overriddenArgs: ['sh', '-c', script] };
-}
+export { shellJob } from '../../support/shell-job.js';

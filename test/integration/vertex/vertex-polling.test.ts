@@ -8,7 +8,7 @@ import { VertexApi } from '../../../src/infra/gcp/vertex/vertex-api.js';
 import { MAX_IDS_PER_FILTER } from '../../../src/infra/gcp/vertex/vertex-filters.js';
 import type { VertexMethod } from '../../fakes/vertex/fake-vertex.js';
 import { fakeGrpcClientOptions } from '../../support/fake-grpc-client.js';
-import { callsFrom, ticksFrom, waitForSixAtOnce } from '../../support/poll-counts.js';
+import { callsSince, launchAll as launchAllOf, SIX_CONCURRENT_JOBS, ticksSince } from '../../support/poll-counters.js';
 import { PROJECT, REGION, shellJob, useVertex, type VertexHarness } from './vertex-harness.js';
 
 const INTERVAL_MS = 200;
@@ -20,20 +20,21 @@ describe('VertexExecutorAdapter polling', { timeout: 240_000 }, () => {
   let h: VertexHarness;
   useVertex((started) => (h = started), { pollIntervalMs: INTERVAL_MS });
 
-  const launchAll = async (jobs: PlanArgs[]) => {
-    const specs = await Promise.all(jobs.map((args) => h.plan(...args)));
-    for (const spec of specs) await h.adapter.launch(spec);
-    return specs;
-  };
+  const callsFrom = () => callsSince(h.fake, COUNTED);
+  const ticksFrom = () => ticksSince(h.logger);
+  const launchAll = (jobs: PlanArgs[]) => launchAllOf(h, jobs);
 
   it('waits for 6 concurrent executions with one ListCustomJobs per tick, not one GetCustomJob each', async (t) => {
-    const { specs, statuses, calls, ticks, summary } = await waitForSixAtOnce(h, COUNTED);
-    t.diagnostic(summary);
+    const specs = await launchAll([...SIX_CONCURRENT_JOBS]);
+    const calls = callsFrom();
+    const ticks = ticksFrom();
+    const statuses = await Promise.all(specs.map((spec) => h.adapter.wait(spec.executionId)));
+    t.diagnostic(`6 waits over ${ticks()} ticks: ${COUNTED.map((m) => `${m} ${calls(m)}`).join(', ')}`);
     assert.deepEqual(statuses.map((s) => s.state), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT']);
     assert.deepEqual(statuses.map((s) => s.executionId), specs.map((s) => s.executionId));
     assert.equal(statuses[4]?.exitCode, 3, 'the exit code comes with the listing');
-    assert.ok(ticks >= 2);
-    assert.equal(calls('ListCustomJobs'), ticks, 'one ListCustomJobs per tick for all six waits');
+    assert.ok(ticks() >= 2);
+    assert.equal(calls('ListCustomJobs'), ticks(), 'one ListCustomJobs per tick for all six waits');
     assert.equal(calls('GetCustomJob'), 0, 'every job was in the listing');
   });
 
@@ -49,7 +50,7 @@ describe('VertexExecutorAdapter polling', { timeout: 240_000 }, () => {
     const abandoned = specs[1]!.executionId;
     assert.equal((await h.adapter.getStatus(abandoned))?.state, 'RUNNING', 'aborting a wait does not cancel the execution');
 
-    const calls = callsFrom(h.fake, COUNTED);
+    const calls = callsFrom();
     await sleep(INTERVAL_MS * 4);
     assert.equal(calls('ListCustomJobs'), 0, 'no wait pending: no poll');
     await h.adapter.cancel(abandoned);
@@ -58,8 +59,8 @@ describe('VertexExecutorAdapter polling', { timeout: 240_000 }, () => {
 
   it('lists each location an awaited execution lives in, once per tick', async () => {
     const [here, there] = await launchAll([[shellJob('here', 'sleep 1')], [shellJob('there', 'sleep 1'), { region: 'us-central1' }]]);
-    const calls = callsFrom(h.fake, COUNTED);
-    const ticks = ticksFrom(h.logger);
+    const calls = callsFrom();
+    const ticks = ticksFrom();
     const statuses = await Promise.all([here, there].map((spec) => h.adapter.wait(spec!.executionId)));
     assert.deepEqual(statuses.map((s) => s.state), ['SUCCEEDED', 'SUCCEEDED']);
     assert.equal(h.jobOf(there!.executionId).name.split('/')[3], 'us-central1');
@@ -73,7 +74,7 @@ describe('VertexExecutorAdapter polling', { timeout: 240_000 }, () => {
       const poll = vertexPollLocation(api, new CustomJobLookup(api));
       const [known] = await launchAll([[shellJob('among-many', 'exit 0')]]);
       const awaited = [known!.executionId, ...Array.from({ length: 60 }, (_, i) => `unknown${String(i).padStart(9, '0')}`)].map((executionId) => ({ executionId, name: undefined }));
-      const calls = callsFrom(h.fake, COUNTED);
+      const calls = callsFrom();
       const outcomes = await poll(api.location, awaited, () => true);
       assert.equal(calls('ListCustomJobs'), 2, '61 executions: two listings of at most 50');
       assert.equal(outcomes.size, 61);

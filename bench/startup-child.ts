@@ -1,5 +1,6 @@
 // Run as `node --import tsx bench/startup-child.ts [--control]`: a fresh process that imports the package,
-// runs one Docker job and reports which modules got loaded. No static import of src/: it must be timed.
+// builds a Cloud Run and a Vertex AI service, runs one Docker job and reports which modules got loaded.
+// No static import of src/: it must be timed.
 import { createRequire, register } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
@@ -17,6 +18,10 @@ const importMs = performance.now() - t0;
 
 const { BENCH_NAMESPACE: namespace = 'benchstartup', BENCH_STAGING_DIR: hostDir } = process.env;
 if (!hostDir) throw new Error('BENCH_STAGING_DIR is required');
+// Building the cloud services is synchronous and loads nothing: their clients load on their first call.
+const gcp = { project: 'startup-check', region: 'europe-west4', stagingBucket: 'gs://startup-check' };
+sdk.getExecutorService('cloudrun', { useCache: false, cloudrun: gcp });
+sdk.getExecutorService('vertex', { useCache: false, vertex: gcp });
 const t1 = performance.now();
 const service = sdk.getExecutorService('docker', { useCache: false, docker: { networkMode: 'none', staging: { mode: 'bind', hostDir } } });
 const result = await service.run({ name: 'startup', namespace, dockerImage: 'smartjob-test/busybox:local', overriddenArgs: ['true'] });

@@ -1,7 +1,7 @@
 import 'reflect-metadata'; // tsyringe needs the Reflect polyfill before it loads
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { BACKEND_TYPES, type BackendType } from '../domain/backend-type.js';
-import { ConfigurationError, NotSupportedError, ValidationError } from '../domain/errors.js';
+import { ConfigurationError, ValidationError } from '../domain/errors.js';
 import type { LoggerPort } from '../domain/ports/logger.port.js';
 import { ExecutorService } from '../domain/services/executor.service.js';
 import { optionalPositiveInteger } from '../domain/validation.js';
@@ -10,11 +10,13 @@ import { checkCloudBatchOptions, type CloudBatchBackendOptions } from '../infra/
 import type { CloudRunBackendOptions } from '../infra/gcp/cloudrun/cloudrun-options.js';
 import { checkClientOptions, type GcsClientOptions } from '../infra/gcp/gcs/gcs-client.js';
 import { checkGcpOptions } from '../infra/gcp/shared/gcp-options.js';
+import type { VertexBackendOptions } from '../infra/gcp/vertex/vertex-options.js';
 import { ConsoleLoggerAdapter } from '../infra/local/console-logger.adapter.js';
 import { NodeLocalFilesAdapter } from '../infra/local/node-local-files.adapter.js';
 import { registerCloudBatchBackend } from './backends/cloudbatch.backend.js';
 import { registerCloudRunBackend } from './backends/cloudrun.backend.js';
 import { registerDockerBackend } from './backends/docker.backend.js';
+import { registerVertexBackend } from './backends/vertex.backend.js';
 import { TOKENS } from './tokens.js';
 
 export interface GetExecutorServiceOptions {
@@ -35,6 +37,8 @@ export interface GetExecutorServiceOptions {
   readonly cloudrun?: CloudRunBackendOptions;
   /** Cloud Batch settings: the Cloud Run ones, plus `noExternalIpAddress` for the job VMs. @default {} */
   readonly cloudbatch?: CloudBatchBackendOptions;
+  /** Vertex AI settings: the same as Cloud Run's (machine settings are per execution). @default {} */
+  readonly vertex?: VertexBackendOptions;
   /** How to reach Cloud Storage (staging bucket of the cloud backends, GcsInput on Docker). @default {} */
   readonly gcs?: GcsClientOptions;
   /** Where warnings go. @default stderr, level from SMARTJOB_LOG_LEVEL (default 'warn') */
@@ -44,11 +48,11 @@ export interface GetExecutorServiceOptions {
 type Registration = (container: DependencyContainer, options: GetExecutorServiceOptions) => void;
 
 /** One line per backend; a backend's SDK is loaded only when its adapter first runs. */
-const REGISTRATIONS: Record<BackendType, Registration | undefined> = {
+const REGISTRATIONS: Record<BackendType, Registration> = {
   docker: (c, o) => registerDockerBackend(c, o.docker, o.gcs),
   cloudrun: (c, o) => registerCloudRunBackend(c, o.cloudrun, o.gcs),
   cloudbatch: (c, o) => registerCloudBatchBackend(c, o.cloudbatch, o.gcs),
-  vertex: undefined,
+  vertex: (c, o) => registerVertexBackend(c, o.vertex, o.gcs),
 };
 
 const cache = new Map<BackendType, { readonly service: ExecutorService; readonly options: GetExecutorServiceOptions }>();
@@ -63,7 +67,6 @@ export function getExecutorService(type: BackendType, options: GetExecutorServic
   const cached = useCache ? cache.get(type) : undefined;
   if (cached) return sameOptionsOrThrow(type, options, cached);
   const register = REGISTRATIONS[type];
-  if (!register) throw new NotSupportedError(`the '${type}' backend is not implemented yet`);
   const container = rootContainer.createChildContainer();
   container.register(TOKENS.Logger, { useValue: options.logger ?? new ConsoleLoggerAdapter() });
   container.register(TOKENS.LocalFiles, { useValue: new NodeLocalFilesAdapter() });
@@ -88,6 +91,7 @@ function checkServiceOptions(type: BackendType, options: GetExecutorServiceOptio
   if (type === 'docker' && options.docker) checkDockerOptions(options.docker);
   if (type === 'cloudrun' && options.cloudrun) checkGcpOptions(options.cloudrun);
   if (type === 'cloudbatch' && options.cloudbatch) checkCloudBatchOptions(options.cloudbatch);
+  if (type === 'vertex' && options.vertex) checkGcpOptions(options.vertex);
 }
 
 /** The cached service, when every option given is the one it was built with. */

@@ -50,6 +50,8 @@ export interface ExecutionConfig extends GcpPlacement {
   readonly acceleratorType?: string;
   readonly acceleratorCount?: number;
   readonly bootDiskSizeGb?: number;
+  /** Boot disk type (Vertex), e.g. `pd-ssd`, `pd-standard`. */
+  readonly bootDiskType?: string;
   readonly vpcConnectorNetwork?: string;
   readonly vpcConnectorSubnetwork?: string;
   readonly labels?: Readonly<Record<string, string>>;
@@ -87,7 +89,7 @@ const LABEL_VALUE_RULE = /^[a-z0-9_-]{0,63}$/;
 /** Names of the optional settings: each backend declares those it honours, and is warned about the others. */
 export const OPTIONAL_SETTINGS = [
   'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'machineType',
-  'acceleratorType', 'acceleratorCount', 'bootDiskSizeGb', 'vpcConnectorNetwork',
+  'acceleratorType', 'acceleratorCount', 'bootDiskSizeGb', 'bootDiskType', 'vpcConnectorNetwork',
   'vpcConnectorSubnetwork', 'labels', 'sidecarsContainers', 'installOpsAgent',
 ] as const;
 export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
@@ -164,6 +166,7 @@ function validateGcpFields(field: string, c: ExecutionConfig): void {
   optionalString(`${field}.acceleratorType`, c.acceleratorType);
   optionalPositiveInteger(`${field}.acceleratorCount`, c.acceleratorCount);
   optionalPositiveInteger(`${field}.bootDiskSizeGb`, c.bootDiskSizeGb);
+  optionalString(`${field}.bootDiskType`, c.bootDiskType);
   optionalString(`${field}.vpcConnectorNetwork`, c.vpcConnectorNetwork);
   optionalString(`${field}.vpcConnectorSubnetwork`, c.vpcConnectorSubnetwork);
   if (c.installOpsAgent !== undefined && typeof c.installOpsAgent !== 'boolean') {

@@ -50,10 +50,11 @@ export function buildService(config: ServiceConfig, logger?: LoggerPort): Execut
         },
       });
     case 'cloudrun':
-    case 'cloudbatch': {
+    case 'cloudbatch':
+    case 'vertex': {
       const placement = { project: TEST_PROJECT, region: TEST_REGION, stagingBucket: config.stagingBucket, clientOptions: fakeClientOptions(config), pollIntervalMs: 200 };
       const common = { useCache: false, maxWorkers: config.maxWorkers, logger, gcs };
-      return getExecutorService(config.type, config.type === 'cloudrun' ? { ...common, cloudrun: placement } : { ...common, cloudbatch: placement });
+      return getExecutorService(config.type, { ...common, [config.type]: placement });
     }
     default:
       throw new Error(`no test configuration for the ${config.type} backend yet`);

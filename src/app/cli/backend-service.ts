@@ -16,19 +16,25 @@ export async function serviceFrom(settings: Settings, logger: LoggerPort): Promi
   const backend = backendOf(settings);
   const project = settings.string('project');
   const gcsEndpoint = settings.string('gcs-endpoint');
-  const cloudrunEndpoint = settings.string('cloudrun-endpoint');
+  const apiEndpoint = settings.string('api-endpoint');
+  const pollSeconds = settings.number('poll-interval');
   const stagingDir = settings.string('docker-staging-dir');
+  // The placement flags go to whichever cloud backend was chosen; the Docker backend has none.
+  const placement = {
+    project,
+    region: settings.string('region'),
+    stagingBucket: settings.string('staging-bucket'),
+    serviceAccount: settings.string('service-account'),
+    clientOptions: apiEndpoint ? await grpcClientOptions('--api-endpoint', apiEndpoint) : undefined,
+    pollIntervalMs: pollSeconds === undefined ? undefined : pollSeconds * 1000,
+  };
   return getExecutorService(backend, {
     logger,
     docker: { networkMode: settings.string('docker-network'), staging: stagingDir ? { mode: 'bind', hostDir: stagingDir } : undefined },
     gcs: gcsEndpoint ? { apiEndpoint: endpointUrl('--gcs-endpoint', gcsEndpoint).href.replace(/\/$/, ''), projectId: project } : undefined,
-    cloudrun: {
-      project,
-      region: settings.string('region'),
-      stagingBucket: settings.string('staging-bucket'),
-      serviceAccount: settings.string('service-account'),
-      clientOptions: cloudrunEndpoint ? await grpcClientOptions('--cloudrun-endpoint', cloudrunEndpoint) : undefined,
-    },
+    ...(backend === 'cloudrun' && { cloudrun: placement }),
+    ...(backend === 'cloudbatch' && { cloudbatch: { ...placement, noExternalIpAddress: settings.boolean('no-external-ip') || undefined } }),
+    ...(backend === 'vertex' && { vertex: placement }),
   });
 }
 

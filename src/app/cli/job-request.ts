@@ -112,6 +112,7 @@ function executionConfigFrom(settings: Settings): ExecutionConfig {
     acceleratorType: settings.string('accelerator-type'),
     acceleratorCount: settings.number('accelerator-count', { integer: true }),
     bootDiskSizeGb: settings.number('boot-disk-size', { integer: true }),
+    bootDiskType: settings.string('boot-disk-type'),
     vpcConnectorNetwork: settings.string('vpc-network'),
     vpcConnectorSubnetwork: settings.string('vpc-subnetwork'),
     labels: Object.keys(labels).length > 0 ? labels : undefined,

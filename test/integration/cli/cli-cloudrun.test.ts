@@ -20,7 +20,7 @@ describe('CLI on Cloud Run: the cloud flags reach the backend', { timeout: 180_0
     gcs = await startGcsFake();
     await mkdir(gcs.bucketDir(BUCKET), { recursive: true });
     fake = await FakeCloudRun.start({ bucketDirs: (bucket) => gcs.bucketDir(bucket), docker: await requireDocker() });
-    cloud = ['--backend', 'cloudrun', '--cloudrun-endpoint', `http://127.0.0.1:${fake.port}`, '--gcs-endpoint', gcs.endpoint,
+    cloud = ['--backend', 'cloudrun', '--api-endpoint', `http://127.0.0.1:${fake.port}`, '--gcs-endpoint', gcs.endpoint,
       '--project', 'smartjob-tests', '--region', 'europe-west1', '--staging-bucket', `gs://${BUCKET}/cli`];
   });
   after(async () => {

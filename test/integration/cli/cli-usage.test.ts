@@ -51,7 +51,7 @@ describe('CLI usage errors', () => {
       [run('--memory', 'lots'), '--memory'],
       [run('--boot-disk-size', 'big'), '--boot-disk-size'],
       [run('--backend', 'kubernetes'), '--backend'],
-      [run('--cloudrun-endpoint', 'not a url', '--backend', 'cloudrun'), '--cloudrun-endpoint'],
+      [run('--api-endpoint', 'not a url', '--backend', 'cloudrun'), '--api-endpoint'],
       [run(), '--timeout', { SMARTJOB_TIMEOUT: 'soon' }],
       [run('--config', badConfig), '--config'],
       [run('--config', join(dir, 'absent.json')), '--config'],

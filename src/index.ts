@@ -25,6 +25,11 @@ export type { ListFilter, LogLine, LogOptions } from './domain/ports/executor.po
 export type { LoggerPort } from './domain/ports/logger.port.js';
 export type { DockerBackendOptions, DockerStaging } from './infra/docker/docker-options.js';
 export type { PullPolicy } from './infra/docker/docker-image.js';
+export type { GcpBackendOptions, GcpClientOptions } from './infra/gcp/shared/gcp-options.js';
+export type { CloudRunBackendOptions } from './infra/gcp/cloudrun/cloudrun-options.js';
+export type { CloudBatchBackendOptions } from './infra/gcp/cloudbatch/cloudbatch-options.js';
+export type { VertexBackendOptions } from './infra/gcp/vertex/vertex-options.js';
+export type { GcsClientOptions } from './infra/gcp/gcs/gcs-client.js';
 export {
   BackendError,
   BackendUnavailableError,

@@ -106,4 +106,6 @@ export interface ExecutorPort {
   release?(executionId: string): Promise<void>;
   /** Deletes the backend object of a finished execution (cleanup). */
   remove(executionId: string): Promise<void>;
+  /** Releases what the adapter holds (client channels); executions go on. Optional. */
+  close?(): Promise<void>;
 }

@@ -160,9 +160,9 @@ export class ExecutorService {
     return { removed: await cleanupExecutions(this.deps.executor, this.deps.storage, options, this.now()) };
   }
 
-  /** Releases what the service's adapters hold (e.g. the Docker volume helper). Executions go on. */
+  /** Releases what the service's adapters hold (the Docker volume helper, Google client channels). Executions go on. */
   async close(): Promise<void> {
-    await this.deps.storage.dispose?.();
+    await Promise.all([this.deps.storage.dispose?.(), this.deps.executor.close?.()]);
   }
 
   private async lifecycle(plan: ExecutionPlan, onScheduled: (d: SchedulingDetails) => void): Promise<ExecutionResult | undefined> {

@@ -7,7 +7,7 @@ import type { ArrayLaunch, ExecutorPort, LaunchSpec } from '../ports/executor.po
 import type { LocalFilesPort } from '../ports/local-files.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { StoragePort } from '../ports/storage.port.js';
-import { validateArgs, validateEnvMap } from '../validation.js';
+import { optionalObject, optionalSignal, validateArgs, validateEnvMap } from '../validation.js';
 
 /** Options of `run` and `schedule`. */
 export interface RunOptions {
@@ -53,11 +53,8 @@ export const INPUT_PLACEHOLDER = '{{INPUT}}';
 /** Validates everything that can be checked before touching storage or the backend. */
 export async function planExecution(job: SmartJob, options: ScheduleOptions | undefined, deps: PlanDeps, array?: ArrayLaunch): Promise<ExecutionPlan> {
   const resolvedJob = validateJob(job);
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new ValidationError('options', 'must be an object', options);
-  }
-  const opts = options ?? {};
-  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) throw new ValidationError('signal', 'must be an AbortSignal');
+  const opts = optionalObject('options', options) ?? {};
+  optionalSignal('signal', opts.signal);
   if (opts.forget !== undefined && typeof opts.forget !== 'boolean') throw new ValidationError('forget', 'must be a boolean', opts.forget);
   const config = resolveExecutionConfig(opts.executionConfig);
   const addEnvs = opts.addEnvs === undefined ? {} : validateEnvMap('addEnvs', opts.addEnvs);

@@ -131,7 +131,7 @@ describe('faults: secrets are never shown', { timeout: 240_000 }, () => {
       await mkdir(gcs.bucketDir(BUCKET), { recursive: true });
       fake = await FakeCloudRun.start({ bucketDirs: (bucket) => gcs.bucketDir(bucket), docker: cli.docker });
       fake.secrets.versions.set(SECRET_VERSION, SECRET);
-      cloud = ['--backend', 'cloudrun', '--cloudrun-endpoint', `http://127.0.0.1:${fake.port}`, '--gcs-endpoint', gcs.endpoint,
+      cloud = ['--backend', 'cloudrun', '--api-endpoint', `http://127.0.0.1:${fake.port}`, '--gcs-endpoint', gcs.endpoint,
         '--project', TEST_PROJECT, '--region', TEST_REGION, '--staging-bucket', `gs://${BUCKET}`];
     });
     after(async () => {

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import { validateSecretRefs } from './secret-refs.js';
 import { validateEnvMap, validateArgs } from './validation.js';
 
 /** What to run. A plain object; `validateJob` checks it and fills the defaults. */
@@ -18,6 +19,13 @@ export interface SmartJob {
    * records, log lines, errors, results). A backend that cannot pass them unrecorded refuses them. @default {}
    */
   readonly secretEnvs?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables read from Google Secret Manager by the platform when the job starts, by reference:
+   * `{ TOKEN: 'projects/p/secrets/api-token/versions/3' }` (or `versions/latest`). The SDK never sees the value;
+   * the reference itself is not secret. Cloud Run passes them (`value_source.secret_key_ref`); a backend that
+   * cannot refuses them. @default {}
+   */
+  readonly secretRefs?: Readonly<Record<string, string>>;
   /** A local Python script, staged with the inputs and run as `python <script> ...overriddenArgs`. */
   readonly pythonScriptPath?: string;
 }
@@ -29,6 +37,7 @@ export interface ResolvedJob {
   readonly overriddenArgs: readonly string[];
   readonly addEnvs: Readonly<Record<string, string>>;
   readonly secretEnvs: Readonly<Record<string, string>>;
+  readonly secretRefs: Readonly<Record<string, string>>;
   readonly pythonScriptPath: string | undefined;
 }
 
@@ -46,6 +55,7 @@ export function validateJob(job: unknown): ResolvedJob {
   const overriddenArgs = j.overriddenArgs === undefined ? [] : validateArgs('job.overriddenArgs', j.overriddenArgs);
   const addEnvs = j.addEnvs === undefined ? {} : validateEnvMap('job.addEnvs', j.addEnvs);
   const secretEnvs = j.secretEnvs === undefined ? {} : validateEnvMap('job.secretEnvs', j.secretEnvs, { secret: true });
+  const secretRefs = j.secretRefs === undefined ? {} : validateSecretRefs('job.secretRefs', j.secretRefs);
   if (j.pythonScriptPath !== undefined && (typeof j.pythonScriptPath !== 'string' || j.pythonScriptPath === '')) {
     throw new ValidationError('job.pythonScriptPath', 'must be a non-empty path to a local file', j.pythonScriptPath);
   }
@@ -56,6 +66,7 @@ export function validateJob(job: unknown): ResolvedJob {
     overriddenArgs: Object.freeze([...overriddenArgs]),
     addEnvs: Object.freeze({ ...addEnvs }),
     secretEnvs: Object.freeze({ ...secretEnvs }),
+    secretRefs: Object.freeze({ ...secretRefs }),
     pythonScriptPath: j.pythonScriptPath,
   });
 }

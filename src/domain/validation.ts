@@ -21,6 +21,12 @@ export function validateEnvMap(field: string, value: unknown, options: { readonl
   return value as Record<string, string>;
 }
 
+/** An optional options object: undefined, or an object (an array or a primitive is a mistake worth naming). */
+export function optionalObject<T extends object>(field: string, value: T | undefined): T | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) throw new ValidationError(field, 'must be an object', value);
+  return value;
+}
+
 export function validateArgs(field: string, value: unknown): readonly string[] {
   if (!Array.isArray(value)) throw new ValidationError(field, 'must be an array of strings', value);
   value.forEach((arg, i) => {
@@ -50,5 +56,16 @@ export function optionalString(field: string, value: unknown, rule?: RegExp, rul
   if (typeof value !== 'string' || value === '' || (rule && !rule.test(value))) {
     throw new ValidationError(field, ruleText ?? 'must be a non-empty string', value);
   }
+  return value;
+}
+
+/**
+ * An optional AbortSignal. One that is already aborted is bad input: nothing was started, so there is nothing to
+ * cancel (a signal that aborts later cancels what it started).
+ */
+export function optionalSignal(field: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) throw new ValidationError(field, 'must be an AbortSignal');
+  if (value.aborted) throw new ValidationError(field, 'is already aborted: nothing was started');
   return value;
 }

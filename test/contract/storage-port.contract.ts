@@ -190,6 +190,16 @@ export function storagePortContract(name: string, create: () => Promise<StorageC
       await assert.rejects(storage.readStream(`${dir}/a-dir`), (error: unknown) => error instanceof StorageError && /directory/.test(error.message));
     });
 
+    it('read with maxBytes: an object up to the limit comes back, a larger one is a StorageError naming the limit (not retryable)', async () => {
+      const dir = fresh();
+      await storage.writeBytes(`${dir}/small.json`, text('{"a":1}'));
+      await storage.writeBytes(`${dir}/big.json`, new Uint8Array(2 * MIB + 1));
+      assert.equal(asText(await storage.read(`${dir}/small.json`, { maxBytes: 7 })), '{"a":1}');
+      await assert.rejects(storage.read(`${dir}/big.json`, { maxBytes: 2 * MIB }), (error: unknown) =>
+        error instanceof StorageError && !error.retryable && error.message.includes(`${2 * MIB}-byte limit`));
+      assert.equal(await storage.read(`${dir}/absent.json`, { maxBytes: 1 }), undefined);
+    });
+
     it('lists execution directories four levels deep, by prefix, by id and by age of their newest entry', async () => {
       const ns = `${fresh()}x`;
       const [a1, a2, b1] = [`${ns}-a/2020-01-01/0000/id1`, `${ns}-a/2020-01-01/0001/id2`, `${ns}-b/2020-01-02/2359/id3`];

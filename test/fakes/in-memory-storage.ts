@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { StorageError } from '../../src/domain/errors.js';
-import type { ExecutionDirectoryQuery, StoragePort, WriteOptions } from '../../src/domain/ports/storage.port.js';
+import type { ExecutionDirectoryQuery, ReadOptions, StoragePort, WriteOptions } from '../../src/domain/ports/storage.port.js';
 
 /** StoragePort in a Map, for unit tests of the domain. */
 export class InMemoryStorage implements StoragePort {
@@ -34,10 +34,12 @@ export class InMemoryStorage implements StoragePort {
   async copyFromGcs(path: string, gcsUri: string): Promise<void> {
     await this.writeBytes(path, new TextEncoder().encode(`copy of ${gcsUri}`));
   }
-  async read(path: string): Promise<Uint8Array | undefined> {
+  async read(path: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
     const failure = this.readFailures.shift();
     if (failure) throw failure;
-    return this.objects.get(path);
+    const data = this.objects.get(path);
+    if (data && data.byteLength > (options?.maxBytes ?? Infinity)) throw new StorageError(`${path} is larger than ${options!.maxBytes} bytes`);
+    return data;
   }
   async readStream(path: string): Promise<AsyncIterable<Uint8Array> | undefined> {
     const data = await this.read(path);

@@ -17,6 +17,7 @@ export function launchSpec(job: Partial<SmartJob> = {}, config: ExecutionConfig 
     args: resolvedJob.overriddenArgs,
     env: { ...resolvedJob.addEnvs, INPUT_PATH: `/staging/${execution.inputDir}`, OUTPUT_PATH: `/staging/${execution.outputDir}`, EXECUTION_ID: id },
     secretEnvs: resolvedJob.secretEnvs,
+    secretRefs: resolvedJob.secretRefs,
     config: execution.config,
   };
 }

@@ -58,12 +58,21 @@ describe('service events (in-memory ports)', () => {
   });
 
   it('an execution cancelled before it started: scheduled → finished (CANCELLED), no started, attempt 0', async () => {
-    const { service } = harness();
+    const { service, executor } = harness(1);
+    executor.autoFinish = () => undefined;
+    const first = await service.schedule(job); // holds the only worker
     const events = record(service);
-    const result = await service.run(job, { signal: AbortSignal.abort() });
-    assert.deepEqual(typesOf(events, result.executionId), ['scheduled', 'finished']);
-    assert.equal(events[1]!.state, 'CANCELLED');
-    assert.deepEqual(events.map((e) => e.attempt), [0, 0]);
+    const controller = new AbortController();
+    const queued = service.run(job, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    const result = await queued;
+    executor.finish(first.details.executionId, 0);
+    await first.result;
+    const own = events.filter((e) => e.executionId === result.executionId);
+    assert.deepEqual(own.map((e) => e.type), ['scheduled', 'finished']);
+    assert.equal(own[1]!.state, 'CANCELLED');
+    assert.deepEqual(own.map((e) => e.attempt), [0, 0]);
   });
 
   it('emits retrying for a transient launch failure, then scheduled with attempt 2', async () => {

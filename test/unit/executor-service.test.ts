@@ -123,12 +123,20 @@ describe('ExecutorService lifecycle (in-memory ports)', () => {
     assert.equal(result.success, false);
   });
 
-  it('an aborted signal gives CANCELLED without launching or staging anything', async () => {
-    const { service, executor, storage } = harness();
-    const result = await service.run(job, { signal: AbortSignal.abort() });
+  it('aborted while queued for a worker: CANCELLED without launching or staging anything', async () => {
+    const { service, executor, storage } = harness(1);
+    executor.autoFinish = () => undefined;
+    const first = await service.schedule(job);
+    const controller = new AbortController();
+    const queued = service.run(job, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    const result = await queued;
     assert.equal(result.state, 'CANCELLED');
-    assert.equal(executor.launchCalls, 0);
-    assert.equal(storage.objects.size + storage.directories.size, 0);
+    assert.equal(executor.launchCalls, 1, 'only the first was launched');
+    assert.ok(![...storage.directories].some((d) => d.includes(result.executionId)), 'nothing staged for it');
+    executor.finish(first.details.executionId, 0);
+    assert.equal((await first.result).state, 'SUCCEEDED');
   });
 
   it('getStatus / attach / cancel of an unknown id throw NotFoundError naming the id', async () => {

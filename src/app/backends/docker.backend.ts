@@ -33,6 +33,7 @@ export function registerDockerBackend(container: DependencyContainer, options: D
           pullPolicy: options.pullPolicy ?? 'if-not-present',
           stopGraceSeconds: options.stopGraceSeconds ?? 5,
           removeOnFinish: options.removeOnFinish ?? false,
+          reconnectSeconds: options.reconnectSeconds ?? 30,
         }),
     ),
   });

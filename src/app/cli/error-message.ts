@@ -1,4 +1,4 @@
-import { ConfigurationError, ImageUnavailableError, SmartJobError, ValidationError } from '../../domain/errors.js';
+import { ConfigurationError, ImageUnavailableError, NotSupportedError, SmartJobError, ValidationError } from '../../domain/errors.js';
 import type { FlagSpec } from './flags.js';
 
 /** What an SDK error's field (`job.name`, `inputs[2].localPath`…) was set by on the command line. */
@@ -19,6 +19,7 @@ export function errorLine(error: unknown, origins: FlagOrigins): string {
     return flag ? error.message.replaceAll(`\`${error.setting}\``, flag) : error.message;
   }
   if (error instanceof ImageUnavailableError) return `${error.message}; pull or build it first (docker pull ${error.image})`;
+  if (error instanceof NotSupportedError) return error.message.replaceAll('`secretEnvs`', '`--secret-env`').replaceAll('`secretRefs`', '`--secret-ref`');
   if (error instanceof SmartJobError) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
@@ -28,7 +29,7 @@ function flagOfField(field: string, { specs, inputFlags }: FlagOrigins): string 
   const input = /^inputs\[(\d+)\]/.exec(field);
   if (input) return inputFlags?.[Number(input[1])] && `\`${inputFlags[Number(input[1])]}\` (#${Number(input[1]) + 1})`;
   if (field === 'executionId') return '`ID`';
-  const unprefixed = field.replace(/^job\.(addEnvs|secretEnvs)/, '$1');
+  const unprefixed = field.replace(/^job\.(addEnvs|secretEnvs|secretRefs)/, '$1');
   for (const spec of specs) {
     const base = spec.field;
     if (base === undefined || !(unprefixed === base || unprefixed.startsWith(`${base}.`) || unprefixed.startsWith(`${base}[`))) continue;

@@ -43,7 +43,8 @@ export async function jobRequestFrom(settings: Settings, args: readonly string[]
   const addEnvs = { ...(await envFiles(settings)), ...settings.map('env', { fromEnv: true }) };
   const secretEnvs = settings.map('secret-env', { fromEnv: true });
   const { inputs, inputFlags } = await inputsFrom(settings, env);
-  const options: RunOptions = { inputs, addEnvs, secretEnvs, executionConfig: executionConfigFrom(settings) };
+  const secretRefs = settings.map('secret-ref');
+  const options: RunOptions = { inputs, addEnvs, secretEnvs, secretRefs, executionConfig: executionConfigFrom(settings) };
   return { job, options, inputFlags, secretValues: Object.values(secretEnvs) };
 }
 

@@ -17,6 +17,8 @@ export interface LaunchSpec {
   readonly env: Readonly<Record<string, string>>;
   /** Passed to the container like `env`, never recorded anywhere (see ExecutorPort.supportsSecretEnvs). */
   readonly secretEnvs: Readonly<Record<string, string>>;
+  /** Env variables the platform reads from Secret Manager, by version name (see ExecutorPort.supportsSecretRefs). */
+  readonly secretRefs: Readonly<Record<string, string>>;
   /** The execution's settings; its timeout is `config.timeout.timeoutSeconds`. */
   readonly config: ResolvedExecutionConfig;
   /** Set only on a port with `nativeArrays`: run `count` tasks as this one execution (see ExecutorPort). */
@@ -80,6 +82,8 @@ export interface ExecutorPort {
   readonly releaseDeletesRecord?: boolean;
   /** True when the backend passes `LaunchSpec.secretEnvs` to the job without recording them; else they are refused. @default false */
   readonly supportsSecretEnvs?: boolean;
+  /** True when the platform resolves `LaunchSpec.secretRefs` (Secret Manager) when the job starts; else they are refused. @default false */
+  readonly supportsSecretRefs?: boolean;
   /** Where the staging root is visible inside the job's container. */
   containerStagingRoot(config: ResolvedExecutionConfig): string;
   /** The optional settings this backend honours; the service warns about any other one a call sets. */
@@ -106,4 +110,6 @@ export interface ExecutorPort {
   release?(executionId: string): Promise<void>;
   /** Deletes the backend object of a finished execution (cleanup). */
   remove(executionId: string): Promise<void>;
+  /** Releases what the adapter holds (client channels); executions go on. Optional. */
+  close?(): Promise<void>;
 }

@@ -5,6 +5,13 @@ export interface WriteOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of a whole read. */
+export interface ReadOptions {
+  /** A larger object is a StorageError (not retryable) that says so; no more than this is ever held in memory. @default no limit */
+  readonly maxBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
 /** Which execution directories `listExecutionDirectories` returns. */
 export interface ExecutionDirectoryQuery {
   /** Only directories whose first segment (`<namespace>-<name>`) starts with this. @default '' */
@@ -38,7 +45,7 @@ export interface StoragePort {
   /** Copies a `gs://bucket/object` (server-side where the staging area is GCS). */
   copyFromGcs(path: string, gcsUri: string, options?: WriteOptions): Promise<void>;
   /** The object's bytes, or undefined when it does not exist; a directory is a StorageError. Meant for small files (smartjob.json). */
-  read(path: string, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array | undefined>;
+  read(path: string, options?: ReadOptions): Promise<Uint8Array | undefined>;
   /** The object's content as a stream, or undefined when it does not exist; a directory is a StorageError. */
   readStream(path: string, options?: { readonly signal?: AbortSignal }): Promise<AsyncIterable<Uint8Array> | undefined>;
   /**

@@ -10,6 +10,8 @@ import type { ExecutionStatus } from '../result.js';
 export const ARCHIVED_STATUS = 'status.json';
 export const ARCHIVED_LOGS = 'logs.jsonl';
 const BATCH_BYTES = 64 * 1024;
+/** A status.json is a few hundred bytes; a job can write anything under /staging, so reading one is bounded. */
+const MAX_STATUS_BYTES = 64 * 1024;
 
 /**
  * Streams the logs (where the backend has them), then writes the status, whose logUrl then points at the kept
@@ -37,7 +39,7 @@ export async function findArchivedDirectory(storage: StoragePort, executionId: s
 
 /** The status kept in `baseDir`; undefined when there is none (or it is not one). */
 export async function readArchivedStatus(storage: StoragePort, baseDir: string): Promise<ExecutionStatus | undefined> {
-  const bytes = await storage.read(`${baseDir}/${ARCHIVED_STATUS}`);
+  const bytes = await storage.read(`${baseDir}/${ARCHIVED_STATUS}`, { maxBytes: MAX_STATUS_BYTES });
   if (bytes === undefined) return undefined;
   let record: Record<string, unknown>;
   try {

@@ -5,17 +5,27 @@ import type { ResolvedExecutionConfig } from '../execution-config.js';
 import type { StoragePort } from '../ports/storage.port.js';
 import type { ExecutionResult, ExecutionStatus } from '../result.js';
 
+/**
+ * Largest smartjob.json read back: a larger one is not read (memory stays bounded) and `jsonOutputError` says
+ * so. Large outputs belong in files next to it, in OUTPUT_PATH.
+ */
+export const MAX_JSON_OUTPUT_BYTES = 10 * 1024 * 1024;
+
 export interface JsonOutput {
   readonly jsonOutput: unknown;
   readonly jsonOutputError: string | undefined;
 }
 
-/** Reads `<outputDir>/smartjob.json`: absent gives undefined; malformed or unreadable (a directory) is reported in the result, not thrown. */
+/**
+ * Reads `<outputDir>/smartjob.json`: absent gives undefined; malformed, unreadable (a directory) or larger than
+ * MAX_JSON_OUTPUT_BYTES is reported in the result, not thrown. Any JSON value is returned as it is (an object,
+ * but also a number, an array or null).
+ */
 export async function readJsonOutput(storage: StoragePort, outputDir: string, config: Pick<ResolvedExecutionConfig, 'retry' | 'timeout'>): Promise<JsonOutput> {
   const path = `${outputDir}/${OUTPUT_JSON_FILENAME}`;
   let bytes: Uint8Array | undefined;
   try {
-    bytes = await pRetry(() => storage.read(path, { signal: AbortSignal.timeout(config.timeout.timeoutSecondsDownload * 1000) }), {
+    bytes = await pRetry(() => storage.read(path, { maxBytes: MAX_JSON_OUTPUT_BYTES, signal: AbortSignal.timeout(config.timeout.timeoutSecondsDownload * 1000) }), {
       retries: config.retry.maxAttemptsDownload - 1,
       minTimeout: 200,
       shouldRetry: isRetryable,

@@ -8,7 +8,7 @@ import type { LocalFilesPort } from '../ports/local-files.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { StoragePort } from '../ports/storage.port.js';
 import type { ExecutionResult, ExecutionStatus, SchedulingDetails } from '../result.js';
-import { optionalPositiveInteger } from '../validation.js';
+import { optionalObject, optionalPositiveInteger } from '../validation.js';
 import { readTaskResults } from './array-tasks.js';
 import { archiveExecution, findArchivedDirectory, readArchivedLogs, readArchivedStatus } from './archive.js';
 import { cleanupExecutions, type CleanupOptions } from './cleanup.js';
@@ -75,7 +75,7 @@ export class ExecutorService {
 
   /** Runs the job and resolves with its final result (a failed job is a result, not an error). */
   async run(job: SmartJob, options?: RunOptions): Promise<ExecutionResult> {
-    const { result } = await this.schedule(job, { ...options, forget: false });
+    const { result } = await this.schedule(job, { ...optionalObject('options', options), forget: false });
     return result;
   }
 
@@ -115,13 +115,32 @@ export class ExecutorService {
 
   private schedulePlan(plan: ExecutionPlan): Promise<Scheduled<Promise<ExecutionResult> | undefined>> {
     return new Promise((resolve, reject) => {
-      const result = this.limit(() =>
-        this.lifecycle(plan, (details) => resolve({ details, result: plan.forget ? undefined : (result as Promise<ExecutionResult>) })),
-      );
+      const onScheduled = (details: SchedulingDetails) => resolve({ details, result: plan.forget ? undefined : (result as Promise<ExecutionResult>) });
+      const result = this.queued(plan, onScheduled);
       result.catch((error: unknown) => {
         reject(error); // no-op once scheduled: then the caller holds `result`
         if (plan.forget) this.deps.logger.warn(`forgotten execution ${plan.execution.id} could not be followed: ${String(error)}`);
       });
+    });
+  }
+
+  /** The lifecycle once a worker is free; an abort while it waits for one settles it at once (CANCELLED, nothing staged). */
+  private queued(plan: ExecutionPlan, onScheduled: (details: SchedulingDetails) => void): Promise<ExecutionResult | undefined> {
+    const { signal } = plan;
+    return new Promise((settle, fail) => {
+      let begun = false;
+      const onAbort = () => {
+        if (begun) return;
+        begun = true;
+        settle(this.settleUnstarted(plan, onScheduled, this.events.track(this.backend, plan.execution)));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.limit(() => {
+        signal?.removeEventListener('abort', onAbort);
+        if (begun) return undefined; // settled by the abort while it waited
+        begun = true;
+        return this.lifecycle(plan, onScheduled);
+      }).then(settle, fail);
     });
   }
 
@@ -160,9 +179,9 @@ export class ExecutorService {
     return { removed: await cleanupExecutions(this.deps.executor, this.deps.storage, options, this.now()) };
   }
 
-  /** Releases what the service's adapters hold (e.g. the Docker volume helper). Executions go on. */
+  /** Releases what the service's adapters hold (the Docker volume helper, Google client channels). Executions go on. */
   async close(): Promise<void> {
-    await this.deps.storage.dispose?.();
+    await Promise.all([this.deps.storage.dispose?.(), this.deps.executor.close?.()]);
   }
 
   private async lifecycle(plan: ExecutionPlan, onScheduled: (d: SchedulingDetails) => void): Promise<ExecutionResult | undefined> {

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { optionalPositiveInteger } from '../validation.js';
+import { optionalPositiveInteger, optionalSignal } from '../validation.js';
 
 /** One item's outcome: its result, or the error that kept it from one (bad input, scheduling failure). */
 export type FanOutcome<T, R> =
@@ -24,7 +24,7 @@ export function validateFanOut(items: unknown, options: { concurrency?: unknown;
   if (!iterable) throw new ValidationError('items', 'must be an iterable or async iterable of run options', items);
   optionalPositiveInteger('concurrency', options.concurrency);
   if (options.failFast !== undefined && typeof options.failFast !== 'boolean') throw new ValidationError('failFast', 'must be a boolean', options.failFast);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new ValidationError('signal', 'must be an AbortSignal');
+  optionalSignal('signal', options.signal);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { LoggerPort } from '../ports/logger.port.js';
 import type { ExecutionResult } from '../result.js';
 import { fanOut, validateFanOut, type FanOutcome, type ItemSource } from './fan-out.js';
 import type { RunOptions } from './plan.js';
+import { optionalObject } from '../validation.js';
 
 /** One item of `map`: the run options of one execution (the map's signal replaces any of its own). */
 export type MapItem = Omit<RunOptions, 'signal'>;
@@ -30,7 +31,7 @@ export interface MapDeps {
 
 /** Validates the source and the options at once (bad input throws here), then maps lazily. */
 export function mapRuns<T extends MapItem>(items: ItemSource<T>, options: MapOptions | undefined, deps: MapDeps): AsyncGenerator<MapOutcome<T>, void, undefined> {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new ValidationError('options', 'must be an object', options);
+  optionalObject('options', options);
   validateFanOut(items, options ?? {});
   const run = (item: T, signal: AbortSignal) => {
     if (typeof item !== 'object' || item === null) throw new ValidationError('item', 'must be an object of run options', item);

@@ -1,13 +1,14 @@
-import { NotSupportedError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { createExecution, newExecutionId, type Execution } from '../execution.js';
 import { ignoredSettings, resolveExecutionConfig, type ExecutionConfig } from '../execution-config.js';
 import { validateInputs, type Input } from '../inputs.js';
-import { validateJob, type ResolvedJob, type SmartJob } from '../job.js';
+import { validateJob, type SmartJob } from '../job.js';
 import type { ArrayLaunch, ExecutorPort, LaunchSpec } from '../ports/executor.port.js';
 import type { LocalFilesPort } from '../ports/local-files.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { StoragePort } from '../ports/storage.port.js';
-import { validateArgs, validateEnvMap } from '../validation.js';
+import { checkSecrets } from './secrets.js';
+import { optionalObject, optionalSignal, validateArgs, validateEnvMap } from '../validation.js';
 
 /** Options of `run` and `schedule`. */
 export interface RunOptions {
@@ -19,6 +20,8 @@ export interface RunOptions {
   readonly addEnvs?: Readonly<Record<string, string>>;
   /** Secret variables added to the job's own `secretEnvs` (these win); see SmartJob.secretEnvs. @default {} */
   readonly secretEnvs?: Readonly<Record<string, string>>;
+  /** Secret Manager references added to the job's own `secretRefs` (these win); see SmartJob.secretRefs. @default {} */
+  readonly secretRefs?: Readonly<Record<string, string>>;
   /** Retries, timeouts and backend settings of this execution. @default {} */
   readonly executionConfig?: ExecutionConfig;
   /** Aborting cancels the execution: the result is CANCELLED. */
@@ -53,16 +56,13 @@ export const INPUT_PLACEHOLDER = '{{INPUT}}';
 /** Validates everything that can be checked before touching storage or the backend. */
 export async function planExecution(job: SmartJob, options: ScheduleOptions | undefined, deps: PlanDeps, array?: ArrayLaunch): Promise<ExecutionPlan> {
   const resolvedJob = validateJob(job);
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new ValidationError('options', 'must be an object', options);
-  }
-  const opts = options ?? {};
-  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) throw new ValidationError('signal', 'must be an AbortSignal');
+  const opts = optionalObject('options', options) ?? {};
+  optionalSignal('signal', opts.signal);
   if (opts.forget !== undefined && typeof opts.forget !== 'boolean') throw new ValidationError('forget', 'must be a boolean', opts.forget);
   const config = resolveExecutionConfig(opts.executionConfig);
   const addEnvs = opts.addEnvs === undefined ? {} : validateEnvMap('addEnvs', opts.addEnvs);
   const jobArgs = opts.args === undefined ? resolvedJob.overriddenArgs : [...resolvedJob.overriddenArgs, ...validateArgs('args', opts.args)];
-  const secretEnvs = checkSecretEnvs(resolvedJob, addEnvs, opts.secretEnvs, deps.executor);
+  const { secretEnvs, secretRefs } = checkSecrets(resolvedJob, addEnvs, opts, deps.executor);
   const script = await checkScript(resolvedJob.pythonScriptPath, deps.localFiles);
   const inputs = validateInputs(opts.inputs, script ? [script.filename] : []);
   await checkLocalInputs(inputs, deps.localFiles);
@@ -92,24 +92,12 @@ export async function planExecution(job: SmartJob, options: ScheduleOptions | un
       EXECUTION_ID: execution.id,
     },
     secretEnvs,
+    secretRefs,
     config,
     ...(array && { array }),
   };
   deps.executor.checkLaunch?.(spec);
   return { execution, inputs, script, spec, forget: opts.forget ?? false, signal: opts.signal };
-}
-
-/** The job's and the call's secrets; refused where the backend would record them, or when a plain variable has the name. */
-function checkSecretEnvs(job: ResolvedJob, addEnvs: Readonly<Record<string, string>>, extra: unknown, executor: ExecutorPort): Readonly<Record<string, string>> {
-  const secretEnvs = { ...job.secretEnvs, ...(extra === undefined ? {} : validateEnvMap('secretEnvs', extra, { secret: true })) };
-  const names = Object.keys(secretEnvs);
-  if (names.length === 0) return secretEnvs;
-  const clash = names.find((name) => name in job.addEnvs || name in addEnvs);
-  if (clash) throw new ValidationError(`secretEnvs.${clash}`, 'is also given as a plain environment variable (addEnvs): give it once');
-  if (!executor.supportsSecretEnvs) {
-    throw new NotSupportedError(`the ${executor.backend} backend cannot pass \`secretEnvs\` (${names.join(', ')}) to a job without recording them yet; the docker backend can`);
-  }
-  return secretEnvs;
 }
 
 async function checkScript(path: string | undefined, localFiles: LocalFilesPort) {

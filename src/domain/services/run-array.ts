@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.js';
 import { validateJob, type SmartJob } from '../job.js';
 import type { ArrayLaunch } from '../ports/executor.port.js';
 import type { ExecutionResult, TaskResult } from '../result.js';
-import { optionalPositiveInteger, validateEnvMap } from '../validation.js';
+import { optionalPositiveInteger, optionalSignal, validateEnvMap } from '../validation.js';
 import { MAX_ARRAY_COUNT, TASK_COUNT_ENV, TASK_INDEX_ENV, taskFromResult, taskWithoutStatus } from './array-tasks.js';
 import type { MapItem, MapOptions, MapOutcome } from './map-runs.js';
 import type { RunOptions } from './plan.js';
@@ -86,6 +86,7 @@ function validateArray(job: SmartJob, options: ArrayOptions, defaultParallelism:
     throw new ValidationError('count', `must be an integer from 1 to ${MAX_ARRAY_COUNT}`, count);
   }
   const wanted = optionalPositiveInteger('parallelism', parallelism) ?? defaultParallelism;
+  optionalSignal('signal', runOptions.signal);
   for (const [field, envs] of [['job.addEnvs', job.addEnvs], ['addEnvs', runOptions.addEnvs]] as const) {
     if (envs === undefined) continue;
     validateEnvMap(field, envs);

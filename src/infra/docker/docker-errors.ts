@@ -1,5 +1,6 @@
 import { BackendError, BackendUnavailableError, NotFoundError, SchedulingError, SmartJobError } from '../../domain/errors.js';
 
+const UNREACHABLE = /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up|ERR_STREAM_PREMATURE_CLOSE/i;
 const HINT = 'is the Docker daemon running? (`npm run setup` starts one here; otherwise set DOCKER_HOST)';
 
 export function statusCodeOf(error: unknown): number | undefined {
@@ -7,10 +8,10 @@ export function statusCodeOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-/** The daemon did not answer at all (no socket, refused, reset): worth a retry, and worth the hint. */
+/** The daemon did not answer at all (no socket, refused, reset, an answer cut short): worth a retry, and worth the hint. */
 export function daemonUnreachable(error: unknown, status = statusCodeOf(error)): boolean {
-  const message = (error as Error | null)?.message ?? String(error);
-  return status === undefined && /ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|EHOSTUNREACH|ETIMEDOUT|socket hang up/i.test(message);
+  const { message = String(error), code = '' } = (error ?? {}) as { message?: string; code?: unknown };
+  return status === undefined && UNREACHABLE.test(`${String(code)} ${message}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
-import { ImageUnavailableError, NotFoundError } from '../../domain/errors.js';
+import { BackendUnavailableError, ImageUnavailableError, NotFoundError } from '../../domain/errors.js';
 import { isFinal } from '../../domain/execution.js';
 import type { BackendSetting, ResolvedExecutionConfig } from '../../domain/execution-config.js';
 import type { ExecutorPort, LaunchSpec, ListFilter, LogLine, LogOptions, WaitOptions } from '../../domain/ports/executor.port.js';
@@ -15,6 +15,13 @@ import { stopContainerFor, untilExitOrDeadline } from './docker-stop.js';
 
 const PENDING_POLL_MS = 250;
 const MAX_REMEMBERED = 10_000;
+const RECONNECT_PAUSE_MS = 250;
+const MAX_RECONNECT_PAUSE_MS = 2_000;
+
+/** When the recorded timeout ends: counted from the start, or from the creation for a container never started. */
+function deadlineOf(status: ExecutionStatus): number {
+  return (status.started ?? status.created).getTime() + status.timeoutSeconds * 1000;
+}
 
 /** One container per execution on a Docker daemon; its labels are the only record of the execution. */
 export class DockerExecutorAdapter implements ExecutorPort {
@@ -38,13 +45,15 @@ export class DockerExecutorAdapter implements ExecutorPort {
     return STAGING_MOUNT;
   }
 
+  /** A daemon that does not answer is a BackendUnavailableError here, before anything is staged; a known image costs only a ping. */
   async preflight(image: string, _config: ResolvedExecutionConfig, signal?: AbortSignal): Promise<void> {
-    if (this.settings.pullPolicy !== 'always' && this.presentImages.has(image)) return;
+    const known = this.settings.pullPolicy !== 'always' && this.presentImages.has(image);
     try {
-      await ensureImage(this.docker, image, this.settings.pullPolicy, signal);
+      if (known) await (this.docker.ping as (options: { abortSignal?: AbortSignal }) => Promise<unknown>)({ abortSignal: signal }); // the types omit its options
+      else await ensureImage(this.docker, image, this.settings.pullPolicy, signal);
       this.presentImages.add(image);
     } catch (error) {
-      throw translateDockerError(error, `checking image '${image}'`, 'launch');
+      throw translateDockerError(error, known ? 'reaching the Docker daemon' : `checking image '${image}'`, 'launch');
     }
   }
 
@@ -71,30 +80,53 @@ export class DockerExecutorAdapter implements ExecutorPort {
     return { logUrl: logCommand(spec.executionId) };
   }
 
+  /** Whoever asks enforces the recorded timeout: an execution past its deadline is stopped and reported TIMED_OUT. */
   async getStatus(executionId: string): Promise<ExecutionStatus | undefined> {
     const found = await this.find(executionId);
-    return found?.status;
+    return found && this.enforcingDeadline(found.container, found.status);
   }
 
+  /**
+   * Follows the container until it ends, stopping it at its deadline. A daemon that stops answering (a restart)
+   * is tried again for `reconnectSeconds`, then the wait fails with BackendUnavailableError; the container is
+   * left as it is, for a later `attach`.
+   */
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
     const signal = options?.signal;
-    let reportedRunning = false;
-    for (;;) {
+    let onRunning = options?.onRunning;
+    let unreachableSince: number | undefined;
+    for (let pause = RECONNECT_PAUSE_MS; ;) {
       signal?.throwIfAborted();
-      const { container, status } = await this.require(executionId);
-      if (isFinal(status.state)) return this.finished(container, status);
-      if (status.state === 'RUNNING' && !reportedRunning) {
-        reportedRunning = true;
-        options?.onRunning?.(status); // from the inspect this loop makes anyway
+      try {
+        const final = await this.waitStep(executionId, signal, (status) => {
+          onRunning?.(status); // from the inspect this loop makes anyway
+          onRunning = undefined;
+        });
+        if (final) return final;
+        unreachableSince = undefined;
+      } catch (error) {
+        if (!(error instanceof BackendUnavailableError)) throw error;
+        unreachableSince ??= Date.now();
+        const downMs = Date.now() - unreachableSince;
+        if (downMs >= this.settings.reconnectSeconds * 1000) {
+          throw new BackendUnavailableError(`${error.message} (still after ${Math.round(downMs / 1000)} s; the execution is left as it is: attach to it once the daemon answers)`, { cause: error });
+        }
+        await sleep(pause, undefined, { signal });
+        pause = Math.min(pause * 2, MAX_RECONNECT_PAUSE_MS);
       }
-      const deadline = (status.started ?? status.created).getTime() + status.timeoutSeconds * 1000;
-      if (status.state === 'PENDING') {
-        if (Date.now() >= deadline) await this.stopFor(container, 'timedOut');
-        else await sleep(PENDING_POLL_MS, undefined, { signal });
-        continue;
-      }
-      if ((await untilExitOrDeadline(container, deadline, signal)) === 'deadline') await this.stopFor(container, 'timedOut');
     }
+  }
+
+  /** One look at the container: its final status, or undefined once it changed (started, stopped at its deadline). */
+  private async waitStep(executionId: string, signal: AbortSignal | undefined, onRunning: (status: ExecutionStatus) => void): Promise<ExecutionStatus | undefined> {
+    const { container, status } = await this.require(executionId);
+    if (isFinal(status.state)) return this.finished(container, status);
+    if (status.state === 'RUNNING') onRunning(status);
+    const deadline = deadlineOf(status);
+    if (Date.now() >= deadline) await this.stopFor(container, 'timedOut');
+    else if (status.state === 'PENDING') await sleep(PENDING_POLL_MS, undefined, { signal });
+    else if ((await untilExitOrDeadline(container, deadline, signal)) === 'deadline') await this.stopFor(container, 'timedOut');
+    return undefined;
   }
 
   async cancel(executionId: string): Promise<void> {
@@ -118,7 +150,11 @@ export class DockerExecutorAdapter implements ExecutorPort {
     const summaries = await this.docker.listContainers({ all: true, filters: { label: labels } }).catch((error: unknown) => {
       throw translateDockerError(error, 'listing containers');
     });
-    const statuses = await Promise.all(summaries.map((s) => this.inspect(this.docker.getContainer(s.Id))));
+    const statuses = await Promise.all(summaries.map(async (s) => {
+      const container = this.docker.getContainer(s.Id);
+      const status = await this.inspect(container);
+      return status && this.enforcingDeadline(container, status);
+    }));
     return statuses.filter((s): s is ExecutionStatus => s !== undefined && (!filter.states || filter.states.includes(s.state)));
   }
 
@@ -141,6 +177,12 @@ export class DockerExecutorAdapter implements ExecutorPort {
     return stopContainerFor(container, reason, this.settings.stopGraceSeconds).catch((error: unknown) => {
       throw translateDockerError(error, `stopping container ${container.id}`);
     });
+  }
+
+  private async enforcingDeadline(container: Docker.Container, status: ExecutionStatus): Promise<ExecutionStatus> {
+    if (isFinal(status.state) || Date.now() < deadlineOf(status)) return status;
+    await this.stopFor(container, 'timedOut');
+    return (await this.inspect(container)) ?? status;
   }
 
   private async finished(container: Docker.Container, status: ExecutionStatus): Promise<ExecutionStatus> {

@@ -5,9 +5,13 @@ import type { LogLine } from '../../domain/ports/executor.port.js';
 
 type Stream = LogLine['stream'];
 
+/** Longest line yielded, in characters: a longer one (a job printing megabytes without a newline) comes in pieces this long, so memory stays bounded. */
+export const MAX_LOG_LINE_CHARS = 64 * 1024;
+
 /**
  * Splits Docker's multiplexed log stream (8-byte frame headers: stream type, 3 zero bytes, big-endian size)
- * into lines tagged by stream. Partial frames and partial lines carry over between chunks.
+ * into lines tagged by stream. Partial frames and partial lines carry over between chunks; a line longer than
+ * MAX_LOG_LINE_CHARS is cut into pieces of that length.
  */
 export async function* demuxLines(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterable<LogLine> {
   let pending = Buffer.alloc(0);
@@ -22,13 +26,21 @@ export async function* demuxLines(chunks: AsyncIterable<Uint8Array> | Iterable<U
       const text = partial[stream] + decoders[stream].decode(pending.subarray(8, 8 + size), { stream: true });
       pending = pending.subarray(8 + size);
       const lines = text.split('\n');
-      partial[stream] = lines.pop() ?? '';
-      for (const line of lines) yield { stream, line };
+      let rest = lines.pop() ?? '';
+      for (const line of lines) yield* pieces(stream, line);
+      for (; rest.length >= MAX_LOG_LINE_CHARS; rest = rest.slice(MAX_LOG_LINE_CHARS)) yield { stream, line: rest.slice(0, MAX_LOG_LINE_CHARS) };
+      partial[stream] = rest;
     }
   }
   for (const stream of ['stdout', 'stderr'] as const) {
     if (partial[stream]) yield { stream, line: partial[stream] };
   }
+}
+
+function* pieces(stream: Stream, line: string): Iterable<LogLine> {
+  let i = 0;
+  do yield { stream, line: line.slice(i, i + MAX_LOG_LINE_CHARS) };
+  while ((i += MAX_LOG_LINE_CHARS) < line.length);
 }
 
 /**

@@ -92,8 +92,20 @@ function stateOf(info: Docker.ContainerInspectInfo, timeoutSeconds: number): { s
   if (reason === 'cancelled') return { state: 'CANCELLED', exitCode: ExitCode, message: 'cancelled: the container was stopped' };
   if (OOMKilled) return { state: 'FAILED', exitCode: ExitCode, message: 'the container ran out of memory and was killed (OOM)' };
   if (ExitCode === 0) return { state: 'SUCCEEDED', exitCode: 0 };
+  const signal = SIGNALS[ExitCode - 128];
+  if (signal) return { state: 'FAILED', exitCode: ExitCode, message: `the job was ${signal} (exit code ${ExitCode}) from outside smartjob; not out of memory` };
   return { state: 'FAILED', exitCode: ExitCode, message: `the job exited with code ${ExitCode}${info.State.Error ? `: ${info.State.Error}` : ''}` };
 }
+
+/**
+ * Exit codes 128+N: the job's process died of signal N, sent by someone other than smartjob (a stop or timeout
+ * by smartjob renames the container first, and an OOM kill sets OOMKilled).
+ */
+const SIGNALS: Readonly<Record<number, string>> = {
+  2: 'interrupted by SIGINT',
+  9: 'killed by SIGKILL (e.g. `docker kill`)',
+  15: 'stopped by SIGTERM (e.g. `docker stop`, or the daemon shutting down)',
+};
 
 /** Docker writes '0001-01-01T00:00:00Z' for "never". */
 function dockerDate(value: string | undefined): Date | undefined {

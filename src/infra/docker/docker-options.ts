@@ -33,6 +33,11 @@ export interface DockerBackendOptions {
   readonly stopGraceSeconds?: number;
   /** Remove a container as soon as its end is observed, even when nobody collects its result (forget). @default false */
   readonly removeOnFinish?: boolean;
+  /**
+   * How long a wait (`run`, `attach`) keeps trying a daemon that stopped answering (restarting) before it fails
+   * with BackendUnavailableError; the execution is left as it is, for a later `attach`. @default 30
+   */
+  readonly reconnectSeconds?: number;
 }
 
 export const STAGING_MOUNT = '/staging';
@@ -41,12 +46,15 @@ const PULL_POLICIES: readonly PullPolicy[] = ['if-not-present', 'always', 'never
 
 /** Checks the values given; a bad one is a ValidationError naming it (`docker.<option>`). */
 export function checkDockerOptions(options: DockerBackendOptions): void {
-  const { pullPolicy, stopGraceSeconds, removeOnFinish, staging } = options;
+  const { pullPolicy, stopGraceSeconds, removeOnFinish, staging, reconnectSeconds } = options;
   if (pullPolicy !== undefined && !PULL_POLICIES.includes(pullPolicy)) {
     throw new ValidationError('docker.pullPolicy', `must be one of ${PULL_POLICIES.map((p) => `'${p}'`).join(', ')}`, pullPolicy);
   }
   if (stopGraceSeconds !== undefined && !(typeof stopGraceSeconds === 'number' && stopGraceSeconds >= 0)) {
     throw new ValidationError('docker.stopGraceSeconds', 'must be a number >= 0', stopGraceSeconds);
+  }
+  if (reconnectSeconds !== undefined && !(typeof reconnectSeconds === 'number' && reconnectSeconds >= 0)) {
+    throw new ValidationError('docker.reconnectSeconds', 'must be a number >= 0', reconnectSeconds);
   }
   if (removeOnFinish !== undefined && typeof removeOnFinish !== 'boolean') throw new ValidationError('docker.removeOnFinish', 'must be a boolean', removeOnFinish);
   if (staging !== undefined && staging.mode !== 'bind' && staging.mode !== 'volume') {
@@ -87,4 +95,5 @@ export interface DockerExecutorSettings {
   readonly pullPolicy: PullPolicy;
   readonly stopGraceSeconds: number;
   readonly removeOnFinish: boolean;
+  readonly reconnectSeconds: number;
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type Dockerode from 'dockerode';
 import { ConfigurationError, StorageError, ValidationError } from '../../domain/errors.js';
-import type { ExecutionDirectoryQuery, StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
+import type { ExecutionDirectoryQuery, ReadOptions, StoragePort, WriteOptions } from '../../domain/ports/storage.port.js';
+import { collectBounded } from '../shared/bounded-read.js';
 import type { GcsObjectReader } from '../local/local-directory-storage.adapter.js';
 import { checkStagingPath } from '../local/staging-path.js';
 import { localFileSize, openSingleFile, packBytes, packDirectory, packLocalFile } from './docker-volume-archive.js';
@@ -81,16 +82,14 @@ export class DockerVolumeStorageAdapter implements StoragePort {
     await this.spooled(checked, () => reader.open(gcsUri, options?.signal), options);
   }
 
-  async read(path: string, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+  async read(path: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
     const stream = await this.readStream(path, options);
     if (!stream) return undefined;
-    const chunks: Buffer[] = [];
     try {
-      for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+      return await collectBounded(stream, this.location(path), options?.maxBytes);
     } catch (error) {
       throw translateVolumeError(error, `read ${this.location(path)}`);
     }
-    return Buffer.concat(chunks);
   }
 
   async readStream(path: string, options?: { readonly signal?: AbortSignal }): Promise<AsyncIterable<Uint8Array> | undefined> {

@@ -4,6 +4,7 @@ import { operationsService } from '../shared/operations.js';
 import { executionsService, tasksService } from './executions-service.js';
 import type { FakeMethod } from './faults.js';
 import { FakeState, type ExecutionRecord } from './fake-state.js';
+import { FakeSecretStore } from './secret-store.js';
 import { updateJobReference } from './fake-execution.js';
 import { finishExecution, stopExecution } from './fake-progress.js';
 import { jobsService } from './jobs-service.js';
@@ -24,11 +25,13 @@ export interface FakeCloudRunOptions extends FakeBackendOptions {
  */
 export class FakeCloudRun extends FakeGrpcBackend<FakeMethod> {
   readonly state = new FakeState();
+  /** Secret Manager as the fake's tasks see it: a test puts versions in, and sees which were read. */
+  readonly secrets = new FakeSecretStore();
   private readonly runner: TaskRunner;
 
   private constructor(options: FakeCloudRunOptions) {
     super(FAKE_BACKEND, packageDefinition, options.docker);
-    this.runner = new TaskRunner(this.docker, options.bucketDirs, this.instanceId);
+    this.runner = new TaskRunner(this.docker, options.bucketDirs, this.instanceId, this.secrets);
   }
 
   static async start(options: FakeCloudRunOptions): Promise<FakeCloudRun> {

@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { fakeLabels, runAttempt, type AttemptOutcome, type BucketDirs } from '../shared/containers.js';
 import { attemptEnded, attemptStarted, finishExecution, finishTask, type Ending } from './fake-progress.js';
 import type { ExecutionRecord, TaskRecord } from './fake-state.js';
+import type { FakeSecretStore } from './secret-store.js';
 import { durationSeconds, type IContainer, type ITaskTemplate } from './protos.js';
 
 export const FAKE_BACKEND = 'cloudrun';
@@ -20,6 +21,7 @@ export class TaskRunner {
     private readonly bucketDirs: BucketDirs,
     /** Labels every container, so a test sees only its own fake's containers. */
     private readonly instanceId: string,
+    private readonly secrets: FakeSecretStore,
   ) {}
 
   async run(record: ExecutionRecord): Promise<void> {
@@ -34,11 +36,13 @@ export class TaskRunner {
 
   private async runTask(record: ExecutionRecord, taskRecord: TaskRecord): Promise<void> {
     const template = record.execution.template as ITaskTemplate;
+    const env = this.resolvedEnv(record);
+    if ('missing' in env) return finishTask(record, taskRecord, { kind: 'failed', exitCode: undefined, message: env.missing });
     const maxRetries = template.maxRetries ?? 3;
     const timeoutSeconds = durationSeconds(template.timeout) ?? 600;
     for (let attempt = 0; ; attempt++) {
       let ran = false;
-      const outcome = await runAttempt(this.docker, taskRecord, this.containerSpec(record, taskRecord, attempt), {
+      const outcome = await runAttempt(this.docker, taskRecord, this.containerSpec(record, taskRecord, attempt, env.env), {
         timeoutSeconds, label: 'fake cloudrun', onRunning: () => {
           ran = true;
           attemptStarted(record, taskRecord, attempt);
@@ -67,11 +71,24 @@ export class TaskRunner {
     }
   }
 
-  private containerSpec(record: ExecutionRecord, { task }: TaskRecord, attempt: number): Docker.ContainerCreateOptions {
+  /** The main container's env, secret references read from the fake's Secret Manager; the first missing one instead. */
+  private resolvedEnv(record: ExecutionRecord): { env: string[] } | { missing: string } {
+    const main = ((record.execution.template as ITaskTemplate).containers ?? [])[0] as IContainer;
+    const project = record.name.split('/')[1] ?? '';
+    const env: string[] = [];
+    for (const e of main.env ?? []) {
+      const resolved = this.secrets.resolve(e, project);
+      if ('missing' in resolved) return resolved;
+      env.push(`${e.name}=${resolved.value}`);
+    }
+    return { env };
+  }
+
+  private containerSpec(record: ExecutionRecord, { task }: TaskRecord, attempt: number, resolvedEnv: readonly string[]): Docker.ContainerCreateOptions {
     const template = record.execution.template as ITaskTemplate;
     // Sidecars are recorded on the template but not run: the fake runs the main (first) container only.
     const main = (template.containers ?? [])[0] as IContainer;
-    const env = (main.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`);
+    const env = [...resolvedEnv];
     env.push(
       `CLOUD_RUN_JOB=${record.jobName.split('/').pop()}`,
       `CLOUD_RUN_EXECUTION=${record.name.split('/').pop()}`,

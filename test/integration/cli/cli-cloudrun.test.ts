@@ -66,7 +66,7 @@ describe('CLI on Cloud Run: the cloud flags reach the backend', { timeout: 180_0
     const executions = fake.state.executions.size;
     const ran = await fx.cli(['run', ...cloud, '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'nosecret', '--secret-env', 'TOKEN=hush-hush-hush', '--', 'true']);
     assert.equal(ran.code, 70);
-    assert.match(ran.stderr, /cloudrun backend cannot pass `secretEnvs` \(TOKEN\)/);
+    assert.match(ran.stderr, /cloudrun backend cannot pass `--secret-env` \(TOKEN\) .*pass `--secret-ref` instead/);
     assert.ok(!ran.stderr.includes('hush-hush-hush'));
     assert.equal(fake.state.executions.size, executions);
   });

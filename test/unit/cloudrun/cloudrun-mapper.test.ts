@@ -64,6 +64,12 @@ describe('Cloud Run mapper: requests', () => {
     assert.equal(env.get('EXECUTION_ID'), spec.executionId);
     assert.equal(statusOf(executionOf(spec), undefined)?.executionId, spec.executionId, 'the record in the env is read back');
   });
+
+  it('passes secretRefs as env variables Cloud Run reads from Secret Manager: a reference, no value', () => {
+    const spec = launchSpec({ secretRefs: { TOKEN: 'projects/other-project/secrets/api-token/versions/latest' } });
+    const env = runJobRequest('projects/p/locations/r/jobs/j', spec).overrides?.containerOverrides?.[0]?.env ?? [];
+    assert.deepEqual(env.filter((e) => e.name === 'TOKEN'), [{ name: 'TOKEN', valueSource: { secretKeyRef: { secret: 'projects/other-project/secrets/api-token', version: 'latest' } } }]);
+  });
 });
 
 describe('Cloud Run mapper: statuses', () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import Docker from 'dockerode';
 import { ignoredSettings, resolveExecutionConfig } from '../../../src/domain/execution-config.js';
 import { DockerExecutorAdapter } from '../../../src/infra/docker/docker-executor.adapter.js';
-import { demuxLines } from '../../../src/infra/docker/docker-logs.js';
+import { demuxLines, MAX_LOG_LINE_CHARS } from '../../../src/infra/docker/docker-logs.js';
 import { defaultStaging } from '../../../src/infra/docker/docker-options.js';
 
 const frame = (stream: 1 | 2, text: string) => {
@@ -28,8 +28,19 @@ describe('Docker adapter parts (no daemon)', () => {
     ]);
   });
 
+  it('cuts a line longer than MAX_LOG_LINE_CHARS into pieces, ended or not: a job printing without newlines cannot fill memory', async () => {
+    const long = 'x'.repeat(MAX_LOG_LINE_CHARS * 2 + 5);
+    const frames = [frame(1, `${long}\n`), ...Array.from({ length: 5 }, () => frame(2, 'y'.repeat(MAX_LOG_LINE_CHARS / 2)))];
+    const lines = [];
+    for await (const line of demuxLines(frames)) lines.push(line);
+    assert.deepEqual(lines.map((l) => [l.stream, l.line.length]), [
+      ['stdout', MAX_LOG_LINE_CHARS], ['stdout', MAX_LOG_LINE_CHARS], ['stdout', 5],
+      ['stderr', MAX_LOG_LINE_CHARS], ['stderr', MAX_LOG_LINE_CHARS], ['stderr', MAX_LOG_LINE_CHARS / 2],
+    ]);
+  });
+
   it('names the settings Docker ignores, so the service can warn about them', () => {
-    const adapter = new DockerExecutorAdapter({ docker: new Docker(), staging: { mode: 'bind', hostDir: '/tmp' }, networkMode: 'none', pullPolicy: 'never', stopGraceSeconds: 1, removeOnFinish: false });
+    const adapter = new DockerExecutorAdapter({ docker: new Docker(), staging: { mode: 'bind', hostDir: '/tmp' }, networkMode: 'none', pullPolicy: 'never', stopGraceSeconds: 1, removeOnFinish: false, reconnectSeconds: 0 });
     const config = resolveExecutionConfig({ project: 'my-project-1', machineType: 'n2-standard-4', cpu: 1, memoryGb: 1, retry: { maxAttemptsExecute: 2 } });
     assert.deepEqual(ignoredSettings(config, adapter.supportedSettings), ['project', 'machineType', 'retry.maxAttemptsExecute (this backend never re-runs a job)']);
   });

@@ -70,6 +70,14 @@ describe('Docker mapper: the status of a container', () => {
     assert.match(statusFromInspect(inspected(exited(137, { OOMKilled: true })))?.message ?? '', /out of memory/);
   });
 
+  it('says a job killed or stopped from outside (exit 128+N without OOM) was, and that it was not out of memory', () => {
+    const killed = statusFromInspect(inspected(exited(137)));
+    assert.deepEqual([killed?.state, killed?.exitCode], ['FAILED', 137]);
+    assert.match(killed?.message ?? '', /^the job was killed by SIGKILL .*docker kill.* \(exit code 137\) from outside smartjob; not out of memory$/);
+    assert.match(statusFromInspect(inspected(exited(143)))?.message ?? '', /stopped by SIGTERM/);
+    assert.equal(statusFromInspect(inspected(exited(140)))?.message, 'the job exited with code 140', 'no signal name guessed for others');
+  });
+
   it('tells a timeout and a cancellation from a failure by the stop marker in the name', () => {
     const timedOut = statusFromInspect(inspected(exited(137), '/smartjob-ns-job-abc123--timed-out'));
     assert.deepEqual([timedOut?.state, timedOut?.message], ['TIMED_OUT', 'timeout of 60s reached: the container was stopped']);

@@ -12,6 +12,7 @@ export type RunTask = protos.google.cloud.run.v2.ITask;
 export type RunCondition = protos.google.cloud.run.v2.ICondition;
 export type RunTaskTemplate = protos.google.cloud.run.v2.ITaskTemplate;
 export type RunContainer = protos.google.cloud.run.v2.IContainer;
+export type RunEnvVar = protos.google.cloud.run.v2.IEnvVar;
 export type RunJobRequest = protos.google.cloud.run.v2.IRunJobRequest;
 
 interface Clients {

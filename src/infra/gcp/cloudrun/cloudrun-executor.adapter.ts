@@ -36,6 +36,8 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
     'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'vpcConnectorNetwork', 'vpcConnectorSubnetwork',
     'labels', 'sidecarsContainers', 'retry.maxAttemptsExecute',
   ];
+  /** As env variables resolved by Cloud Run from Secret Manager; plain secret values would be recorded in the Execution. */
+  readonly supportsSecretRefs = true;
   private readonly api: CloudRunApi;
   private readonly lookup: ExecutionLookup;
   private readonly jobs: JobRegistry;

@@ -1,11 +1,12 @@
 import type { ExecutionState } from '../../../domain/execution.js';
 import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
+import { parseSecretVersion } from '../../../domain/secret-refs.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import { CONSOLE_BASE } from '../shared/gcp-options.js';
 import type { StagingBucket } from '../shared/gcp-settings.js';
 import { parseRecord, RECORD_KEYS, recordOf, type ExecutionRecord } from '../../shared/execution-record.js';
 import { dateOf, enumIs, wholeSecondsDuration } from '../shared/protobuf.js';
-import type { RunCondition, RunContainer, RunExecution, RunJob, RunJobRequest, RunTask, RunTaskTemplate } from './cloudrun-api.js';
+import type { RunCondition, RunContainer, RunEnvVar, RunExecution, RunJob, RunJobRequest, RunTask, RunTaskTemplate } from './cloudrun-api.js';
 import { ARRAY_MARKER, MAIN_CONTAINER, SHARED_MOUNT, STAGING_MOUNT, TASK_WRAPPER } from './cloudrun-options.js';
 import type { JobDefinition } from './job-definition.js';
 
@@ -69,16 +70,25 @@ export function buildJob(definition: JobDefinition, stagingBucket: StagingBucket
  * RunJob overrides cannot set labels.
  */
 export function runJobRequest(jobName: string, spec: LaunchSpec): RunJobRequest {
-  const env = { ...spec.env, ...recordOf(spec), ...(spec.array && { [ARRAY_MARKER]: 'true' }) };
+  const plain = { ...spec.env, ...recordOf(spec), ...(spec.array && { [ARRAY_MARKER]: 'true' }) };
+  const env = [...Object.entries(plain).map(([name, value]) => ({ name, value })), ...secretRefEnv(spec.secretRefs)];
   return {
     name: jobName,
     overrides: {
       // Empty args keep the image's own command: a single run's template sets none (an array needs args).
-      containerOverrides: [{ name: MAIN_CONTAINER, args: [...spec.args], env: Object.entries(env).map(([name, value]) => ({ name, value })) }],
+      containerOverrides: [{ name: MAIN_CONTAINER, args: [...spec.args], env }],
       taskCount: spec.array?.count ?? 1,
       timeout: wholeSecondsDuration(spec.config.timeout.timeoutSeconds),
     },
   };
+}
+
+/** Secret Manager references as env variables Cloud Run resolves when the task starts: the value never passes through here. */
+function secretRefEnv(refs: Readonly<Record<string, string>>): RunEnvVar[] {
+  return Object.entries(refs).map(([name, ref]) => {
+    const { project, secret, version } = parseSecretVersion(ref);
+    return { name, valueSource: { secretKeyRef: { secret: `projects/${project}/secrets/${secret}`, version } } };
+  });
 }
 
 function resourcesOf(definition: JobDefinition): RunContainer['resources'] {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Bucket, Storage } from '@google-cloud/storage';
 import { NotFoundError, StorageError, ValidationError } from '../../../domain/errors.js';
-import type { ExecutionDirectoryQuery, StoragePort, WriteOptions } from '../../../domain/ports/storage.port.js';
+import type { ExecutionDirectoryQuery, ReadOptions, StoragePort, WriteOptions } from '../../../domain/ports/storage.port.js';
 import { checkStagingPath } from '../../local/staging-path.js';
 import { checkClientOptions, createStorageClient, type GcsClientOptions } from './gcs-client.js';
 import { gcsStatus, isMissingBucket, translateGcsError } from './gcs-errors.js';
@@ -106,12 +106,12 @@ export class GcsStorageAdapter implements StoragePort {
     }, gcsUri);
   }
 
-  async read(path: string, options?: { readonly signal?: AbortSignal }): Promise<Uint8Array | undefined> {
+  async read(path: string, options?: ReadOptions): Promise<Uint8Array | undefined> {
     const name = this.objectName(path);
     const uri = this.location(path);
     const bucket = await this.bucket();
     try {
-      return await collect(bucket.file(name).createReadStream(), options?.signal);
+      return await collect(bucket.file(name).createReadStream(), uri, options);
     } catch (error) {
       if (gcsStatus(error) === 404 && !isMissingBucket(error) && !options?.signal?.aborted) {
         if (await isDirectory(bucket, name)) throw new StorageError(`cannot read ${uri}: it is a directory, not a file`);

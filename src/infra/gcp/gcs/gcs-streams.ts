@@ -1,18 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { StorageError } from '../../../domain/errors.js';
+import type { ReadOptions } from '../../../domain/ports/storage.port.js';
+import { collectBounded } from '../../shared/bounded-read.js';
 
-/** Reads a (small) stream whole; aborting the signal destroys the stream. */
-export async function collect(stream: NodeJS.ReadableStream, signal?: AbortSignal): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/** Reads a (small) stream whole, at most `maxBytes` of it (see collectBounded); aborting the signal destroys the stream. */
+export async function collect(stream: NodeJS.ReadableStream, what: string, options: ReadOptions = {}): Promise<Buffer> {
+  let bytes: Buffer = Buffer.alloc(0);
   await pipeline(
     stream,
     async (source: AsyncIterable<Buffer | string>) => {
-      for await (const chunk of source) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      bytes = await collectBounded(source, what, options.maxBytes);
     },
-    { signal },
+    { signal: options.signal },
   );
-  return Buffer.concat(chunks);
+  return bytes;
 }
 
 /** Runs `task` over `items`, at most `limit` at a time. */

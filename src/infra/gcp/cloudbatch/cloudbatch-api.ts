@@ -1,7 +1,8 @@
 import type { protos, v1 } from '@google-cloud/batch';
 import { abortable } from '../../shared/abort.js';
-import { gaxCall, gaxPages, LazyClients } from '../shared/gax-call.js';
+import { gaxCall, gaxPaged, LazyClients } from '../shared/gax-call.js';
 import { GrpcCode } from '../shared/gax-errors.js';
+import { DEFAULT_CALL_RETRY, type CallRetrySettings } from '../shared/gax-retry.js';
 import type { GcpClientOptions } from '../shared/gcp-options.js';
 import { locationOf, type GcpSettings } from '../shared/gcp-settings.js';
 import { NO_AUTO_PAGINATION } from '../shared/protobuf.js';
@@ -28,14 +29,19 @@ const GONE = new Map([[GrpcCode.NOT_FOUND, undefined]]);
  * The Cloud Batch v1 API as the adapter uses it. Owns the lazily loaded client (@google-cloud/batch loads on the
  * first call, never on import) and the service's location, and translates every SDK error into a domain error
  * here, at one depth. Answers that are outcomes rather than failures (NOT_FOUND, ALREADY_EXISTS,
- * FAILED_PRECONDITION or UNIMPLEMENTED on cancel) come back as values.
+ * FAILED_PRECONDITION or UNIMPLEMENTED on cancel) come back as values. Idempotent calls (reads, listing pages,
+ * cancel, delete) are retried after a transient answer (`retry`); CreateJob is not (the domain's launch retry is).
  */
 export class CloudBatchApi {
   /** `projects/<project>/locations/<region>` of the service: where jobs known only by execution id are searched. */
   readonly location: string;
   private readonly client: LazyClients<BatchServiceClient>;
 
-  constructor(settings: Pick<GcpSettings, 'project' | 'region'>, clientOptions: GcpClientOptions = {}) {
+  constructor(
+    settings: Pick<GcpSettings, 'project' | 'region'>,
+    clientOptions: GcpClientOptions = {},
+    private readonly retry: CallRetrySettings = DEFAULT_CALL_RETRY,
+  ) {
     this.location = locationOf(settings);
     this.client = new LazyClients(
       async () => new (await import('@google-cloud/batch')).v1.BatchServiceClient({ ...clientOptions }),
@@ -61,23 +67,19 @@ export class CloudBatchApi {
 
   /** GetJob; undefined when it does not exist (any more). */
   getJob(name: string): Promise<BatchJob | undefined> {
-    return gaxCall(`reading Batch job ${name}`, 'call', async () => (await (await this.client.get()).getJob({ name }))[0], GONE);
+    return gaxCall(`reading Batch job ${name}`, 'call', async () => (await (await this.client.get()).getJob({ name }))[0], GONE, this.retry);
   }
 
   /** The jobs of a location matching an AIP-160 `filter`, paged lazily (stop iterating to stop paging). */
   listJobs(parent: string, filter: string, orderBy = ''): AsyncIterable<BatchJob> {
-    const client = () => this.client.get();
-    return gaxPages(`listing the Batch jobs of ${parent}`, async function* () {
-      yield* (await client()).listJobsAsync({ parent, filter, orderBy }, NO_AUTO_PAGINATION);
-    });
+    return gaxPaged(`listing the Batch jobs of ${parent}`, async (pageToken) =>
+      (await this.client.get()).listJobs({ parent, filter, orderBy, pageToken }, NO_AUTO_PAGINATION), { retry: this.retry });
   }
 
   /** The tasks of a task group (`…/jobs/J/taskGroups/group0`), in index order; a job deleted meanwhile has none. */
   listTasks(taskGroup: string): AsyncIterable<BatchTask> {
-    const client = () => this.client.get();
-    return gaxPages(`listing the tasks of ${taskGroup}`, async function* () {
-      yield* (await client()).listTasksAsync({ parent: taskGroup }, NO_AUTO_PAGINATION);
-    }, [GrpcCode.NOT_FOUND]);
+    return gaxPaged(`listing the tasks of ${taskGroup}`, async (pageToken) =>
+      (await this.client.get()).listTasks({ parent: taskGroup, pageToken }, NO_AUTO_PAGINATION), { tolerated: [GrpcCode.NOT_FOUND], retry: this.retry });
   }
 
   /** CancelJob, its operation not awaited (it ends with the job). */
@@ -86,7 +88,7 @@ export class CloudBatchApi {
     return gaxCall(`cancelling Batch job ${name}`, 'call', async () => {
       await (await this.client.get()).cancelJob({ name });
       return 'cancelling' as const;
-    }, outcomes);
+    }, outcomes, this.retry);
   }
 
   /** DeleteJob, and unless told otherwise its operation (the job is gone once it is done); already gone is fine. */
@@ -94,7 +96,7 @@ export class CloudBatchApi {
     await gaxCall(`deleting Batch job ${name}`, 'call', async () => {
       const [operation] = await (await this.client.get()).deleteJob({ name });
       if (awaitDeletion) await operation.promise();
-    }, GONE);
+    }, GONE, this.retry);
   }
 
   /** Closes the gRPC channel (only if the client was ever created). */

@@ -42,7 +42,7 @@ export class CloudBatchExecutorAdapter implements ExecutorPort {
   private readonly poller: ExecutionPoller;
 
   constructor(private readonly options: CloudBatchExecutorOptions) {
-    this.api = new CloudBatchApi(options.settings, options.clientOptions);
+    this.api = new CloudBatchApi(options.settings, options.clientOptions, options.callRetry);
     this.lookup = new JobLookup(this.api);
     const whereIs = (executionId: string) => {
       const name = this.lookup.knownName(executionId);

@@ -1,7 +1,8 @@
 import type { ExecutionsClient, JobsClient, TasksClient, protos } from '@google-cloud/run';
 import { abortable } from '../../shared/abort.js';
-import { gaxCall, gaxPages, LazyClients } from '../shared/gax-call.js';
+import { gaxCall, gaxPaged, LazyClients } from '../shared/gax-call.js';
 import { GrpcCode } from '../shared/gax-errors.js';
+import { DEFAULT_CALL_RETRY, type CallRetrySettings } from '../shared/gax-retry.js';
 import type { GcpClientOptions } from '../shared/gcp-options.js';
 import { locationOf, type GcpSettings } from '../shared/gcp-settings.js';
 import { NO_AUTO_PAGINATION } from '../shared/protobuf.js';
@@ -32,14 +33,19 @@ const TASK_PAGE_SIZE = 1000;
  * The Cloud Run Admin API as the adapter uses it. Owns the lazily loaded clients (@google-cloud/run loads on
  * the first call, never on import) and the service's location, and translates every SDK error into a domain
  * error here, at one depth. Answers that are outcomes rather than failures (NOT_FOUND, ALREADY_EXISTS,
- * FAILED_PRECONDITION on cancel) come back as values.
+ * FAILED_PRECONDITION on cancel) come back as values. Idempotent calls (reads, listing pages, cancel, delete) are
+ * retried after a transient answer (`retry`); creating a job and RunJob are not (the domain's launch retry is).
  */
 export class CloudRunApi {
   /** `projects/<project>/locations/<region>` of the service: where executions known only by id are searched. */
   readonly location: string;
   private readonly clients: LazyClients<Clients>;
 
-  constructor(settings: Pick<GcpSettings, 'project' | 'region'>, clientOptions: GcpClientOptions = {}) {
+  constructor(
+    settings: Pick<GcpSettings, 'project' | 'region'>,
+    clientOptions: GcpClientOptions = {},
+    private readonly retry: CallRetrySettings = DEFAULT_CALL_RETRY,
+  ) {
     this.location = locationOf(settings);
     this.clients = new LazyClients(
       async () => {
@@ -89,15 +95,13 @@ export class CloudRunApi {
 
   /** GetExecution; undefined when it does not exist (any more). */
   getExecution(name: string): Promise<RunExecution | undefined> {
-    return gaxCall(`reading execution ${name}`, 'call', async () => (await (await this.executions()).getExecution({ name }))[0], GONE);
+    return gaxCall(`reading execution ${name}`, 'call', async () => (await (await this.executions()).getExecution({ name }))[0], GONE, this.retry);
   }
 
   /** The executions of a job, or with `<location>/jobs/-` of every job of a location, newest first; a deleted job has none. */
   listExecutions(parent: string, pageSize?: number): AsyncIterable<RunExecution> {
-    const executions = () => this.executions();
-    return gaxPages(`listing the Cloud Run executions of ${parent}`, async function* () {
-      yield* (await executions()).listExecutionsAsync({ parent, pageSize }, NO_AUTO_PAGINATION);
-    }, [GrpcCode.NOT_FOUND]);
+    return gaxPaged(`listing the Cloud Run executions of ${parent}`, async (pageToken) =>
+      (await this.executions()).listExecutions({ parent, pageSize, pageToken }, NO_AUTO_PAGINATION), { tolerated: [GrpcCode.NOT_FOUND], retry: this.retry });
   }
 
   /** Whether a job has any execution left (one page of one). */
@@ -109,16 +113,14 @@ export class CloudRunApi {
   /** The jobs of the service's location. */
   listJobs(): AsyncIterable<RunJob> {
     const { location } = this;
-    const jobs = () => this.jobs();
-    return gaxPages(`listing the Cloud Run jobs of ${location}`, async function* () {
-      yield* (await jobs()).listJobsAsync({ parent: location }, NO_AUTO_PAGINATION);
-    });
+    return gaxPaged(`listing the Cloud Run jobs of ${location}`, async (pageToken) =>
+      (await this.jobs()).listJobs({ parent: location, pageToken }, NO_AUTO_PAGINATION), { retry: this.retry });
   }
 
   /** The first (and, for smartjob, only) task of an execution: the exit code of its last attempt is there. */
   async firstTask(executionName: string): Promise<RunTask | undefined> {
     const [tasks] = await gaxCall(`listing the tasks of ${executionName}`, 'call', async () =>
-      (await this.clients.get()).tasks.listTasks({ parent: executionName }, NO_AUTO_PAGINATION));
+      (await this.clients.get()).tasks.listTasks({ parent: executionName }, NO_AUTO_PAGINATION), new Map(), this.retry);
     return tasks[0];
   }
 
@@ -127,11 +129,10 @@ export class CloudRunApi {
    * An execution deleted meanwhile has none.
    */
   async allTasks(executionName: string): Promise<RunTask[]> {
-    const clients = () => this.clients.get();
     const tasks: RunTask[] = [];
-    const pages = gaxPages(`listing the tasks of ${executionName}`, async function* () {
-      yield* (await clients()).tasks.listTasksAsync({ parent: executionName, pageSize: TASK_PAGE_SIZE }, NO_AUTO_PAGINATION);
-    }, [GrpcCode.NOT_FOUND]);
+    const pages = gaxPaged(`listing the tasks of ${executionName}`, async (pageToken) =>
+      (await this.clients.get()).tasks.listTasks({ parent: executionName, pageSize: TASK_PAGE_SIZE, pageToken }, NO_AUTO_PAGINATION),
+    { tolerated: [GrpcCode.NOT_FOUND], retry: this.retry });
     for await (const task of pages) tasks.push(task);
     return tasks;
   }
@@ -141,7 +142,7 @@ export class CloudRunApi {
     return gaxCall(`cancelling execution ${name}`, 'call', async () => {
       await (await this.executions()).cancelExecution({ name });
       return true;
-    }, new Map([[GrpcCode.FAILED_PRECONDITION, false]]));
+    }, new Map([[GrpcCode.FAILED_PRECONDITION, false]]), this.retry);
   }
 
   /** DeleteExecution and its operation; already gone is fine. */
@@ -149,7 +150,7 @@ export class CloudRunApi {
     await gaxCall(`deleting execution ${name}`, 'call', async () => {
       const [operation] = await (await this.executions()).deleteExecution({ name });
       await operation.promise();
-    }, GONE);
+    }, GONE, this.retry);
   }
 
   /** DeleteJob and its operation; already gone is fine. */
@@ -157,7 +158,7 @@ export class CloudRunApi {
     await gaxCall(`deleting Cloud Run job ${name}`, 'call', async () => {
       const [operation] = await (await this.jobs()).deleteJob({ name });
       await operation.promise();
-    }, GONE);
+    }, GONE, this.retry);
   }
 
   /** Closes the gRPC channels (only if a client was ever created). */

@@ -45,7 +45,7 @@ export class CloudRunExecutorAdapter implements ExecutorPort {
   private readonly poller: ExecutionPoller;
 
   constructor(private readonly options: CloudRunExecutorOptions) {
-    this.api = new CloudRunApi(options.settings, options.clientOptions);
+    this.api = new CloudRunApi(options.settings, options.clientOptions, options.callRetry);
     this.lookup = new ExecutionLookup(this.api);
     this.jobs = new JobRegistry(this.api, options.logger);
     const whereIs = (executionId: string) => {

@@ -1,17 +1,20 @@
 import { grpcCodeOf, translateGaxError, type GaxCallKind } from './gax-errors.js';
+import { withCallRetry, type CallRetrySettings } from './gax-retry.js';
 
 /**
  * Runs one client call of a backend's API wrapper and translates its failure: the one depth at which SDK
  * errors become domain errors. A gRPC code listed in `tolerated` is an answer, not a failure: its value is returned.
+ * With `retry` (idempotent calls only) a transient answer is retried first, with backoff (see CallRetryOptions).
  */
 export async function gaxCall<T, U = never>(
   doing: string,
   kind: GaxCallKind,
   call: () => Promise<T>,
   tolerated: ReadonlyMap<number, U> = new Map(),
+  retry?: CallRetrySettings,
 ): Promise<T | U> {
   try {
-    return await call();
+    return await (retry ? withCallRetry(call, retry) : call());
   } catch (error) {
     const code = grpcCodeOf(error);
     if (code !== undefined && tolerated.has(code)) return tolerated.get(code) as U;
@@ -19,14 +22,31 @@ export async function gaxCall<T, U = never>(
   }
 }
 
-/** Iterates a paged listing, translating its failure; `tolerated` codes end the listing instead (e.g. a parent deleted meanwhile). */
-export async function* gaxPages<T>(doing: string, pages: () => AsyncIterable<T>, tolerated: readonly number[] = []): AsyncIterable<T> {
-  try {
-    yield* pages();
-  } catch (error) {
-    if (tolerated.includes(grpcCodeOf(error) ?? -1)) return;
-    throw translateGaxError(error, doing);
-  }
+/** One page as a client's list method answers with `autoPaginate: false`: its items, the next page's request (null at the end). */
+export type GaxPage<T> = readonly [T[], { readonly pageToken?: string | null } | null | undefined, ...unknown[]];
+
+export interface GaxPagedOptions {
+  /** Codes that end the listing instead of failing it (e.g. a parent deleted meanwhile). @default none */
+  readonly tolerated?: readonly number[];
+  /** Each page is retried on its own after a transient answer: no item is read twice. @default no retry */
+  readonly retry?: CallRetrySettings;
+}
+
+/** Iterates a paged listing one page per call (stop iterating to stop paging), translating its failure. */
+export async function* gaxPaged<T>(doing: string, fetchPage: (pageToken: string | undefined) => Promise<GaxPage<T>>, options: GaxPagedOptions = {}): AsyncIterable<T> {
+  let pageToken: string | undefined;
+  do {
+    let page: GaxPage<T>;
+    try {
+      const token = pageToken;
+      page = await (options.retry ? withCallRetry(() => fetchPage(token), options.retry) : fetchPage(token));
+    } catch (error) {
+      if (options.tolerated?.includes(grpcCodeOf(error) ?? -1)) return;
+      throw translateGaxError(error, doing);
+    }
+    yield* page[0];
+    pageToken = page[1]?.pageToken || undefined;
+  } while (pageToken);
 }
 
 /** Clients loaded on first use (a failed load is tried again by the next call), closed only if they were ever created. */

@@ -2,6 +2,7 @@ import type { ClientOptions } from 'google-gax';
 import { ValidationError } from '../../../domain/errors.js';
 import type { GcpPlacement } from '../../../domain/execution-config.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
+import { resolveCallRetry, type CallRetryOptions, type CallRetrySettings } from './gax-retry.js';
 import { parseStagingBucket, resolveGcpSettings, type GcpSettings } from './gcp-settings.js';
 
 /** How the Google clients connect. Tests point them at a local fake; production leaves it unset. */
@@ -18,6 +19,11 @@ export interface GcpBackendOptions extends GcpPlacement {
   readonly pollIntervalMs?: number;
   /** Longest delay between polls after transient errors (429, 503, deadline). @default 60000 */
   readonly maxPollBackoffMs?: number;
+  /**
+   * Retries of each idempotent API call (status, list, cancel, cleanup; each page of a listing) after UNAVAILABLE,
+   * RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED. @default { maxAttempts: 5, minBackoffMs: 500, maxBackoffMs: 8000, maxTotalMs: 60000 }
+   */
+  readonly callRetry?: CallRetryOptions;
   /** @default the service's logger */
   readonly logger?: LoggerPort;
 }
@@ -32,6 +38,7 @@ export interface ResolvedGcpOptions {
   readonly settings: GcpSettings;
   readonly polling: PollingSettings;
   readonly clientOptions: GcpClientOptions | undefined;
+  readonly callRetry: CallRetrySettings;
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
@@ -55,11 +62,17 @@ export function resolvePolling(options: Pick<GcpBackendOptions, 'pollIntervalMs'
  * ConfigurationError naming it and its variable) and polling (a bad value is a ValidationError).
  */
 export function resolveGcpOptions(backend: string, options: GcpBackendOptions, env: NodeJS.ProcessEnv = process.env): ResolvedGcpOptions {
-  return { settings: resolveGcpSettings(backend, options, env), polling: resolvePolling(options), clientOptions: options.clientOptions };
+  return {
+    settings: resolveGcpSettings(backend, options, env),
+    polling: resolvePolling(options),
+    clientOptions: options.clientOptions,
+    callRetry: resolveCallRetry(options.callRetry),
+  };
 }
 
 /** Checks the values given, without requiring any (a cached service already has its settings). */
 export function checkGcpOptions(options: GcpBackendOptions): void {
   resolvePolling(options);
+  resolveCallRetry(options.callRetry);
   if (options.stagingBucket) parseStagingBucket(options.stagingBucket);
 }

@@ -1,6 +1,7 @@
 import type { protos, v1 } from '@google-cloud/aiplatform';
-import { gaxCall, gaxPages, LazyClients } from '../shared/gax-call.js';
+import { gaxCall, gaxPaged, LazyClients } from '../shared/gax-call.js';
 import { GrpcCode } from '../shared/gax-errors.js';
+import { DEFAULT_CALL_RETRY, type CallRetrySettings } from '../shared/gax-retry.js';
 import type { GcpClientOptions } from '../shared/gcp-options.js';
 import { locationOf, type GcpSettings } from '../shared/gcp-settings.js';
 import { NO_AUTO_PAGINATION } from '../shared/protobuf.js';
@@ -22,14 +23,19 @@ const GONE = new Map([[GrpcCode.NOT_FOUND, undefined]]);
  * The Vertex AI JobService (CustomJobs) as the adapter uses it. Owns the lazily loaded clients (the
  * @google-cloud/aiplatform package costs about a second to load: only on the first call, never on import), one
  * per endpoint (regional by default: `<region>-aiplatform.googleapis.com`, unless `clientOptions.apiEndpoint`
- * says otherwise), and translates every SDK error into a domain error here. The client retries nothing.
+ * says otherwise), and translates every SDK error into a domain error here. The client retries nothing; idempotent
+ * calls (reads, listing pages, cancel, delete) are retried here after a transient answer (`retry`), CreateCustomJob not.
  */
 export class VertexApi {
   /** `projects/<project>/locations/<region>` of the service: where executions known only by id are searched. */
   readonly location: string;
   private readonly clients = new Map<string, LazyClients<Loaded>>();
 
-  constructor(settings: Pick<GcpSettings, 'project' | 'region'>, private readonly clientOptions: GcpClientOptions = {}) {
+  constructor(
+    settings: Pick<GcpSettings, 'project' | 'region'>,
+    private readonly clientOptions: GcpClientOptions = {},
+    private readonly retry: CallRetrySettings = DEFAULT_CALL_RETRY,
+  ) {
     this.location = locationOf(settings);
   }
 
@@ -41,15 +47,13 @@ export class VertexApi {
 
   /** GetCustomJob; undefined when it does not exist (any more). */
   getCustomJob(name: string): Promise<CustomJob | undefined> {
-    return gaxCall(`reading CustomJob ${name}`, 'call', async () => (await (await this.client(name)).getCustomJob({ name }))[0], GONE);
+    return gaxCall(`reading CustomJob ${name}`, 'call', async () => (await (await this.client(name)).getCustomJob({ name }))[0], GONE, this.retry);
   }
 
   /** ListCustomJobs of a location with an AIP-160 filter, paged by the caller. */
   listCustomJobs(parent: string, filter: string, pageSize?: number): AsyncIterable<CustomJob> {
-    const client = () => this.client(parent);
-    return gaxPages(`listing the CustomJobs of ${parent} (filter ${filter})`, async function* () {
-      yield* (await client()).listCustomJobsAsync({ parent, filter, pageSize }, NO_AUTO_PAGINATION);
-    });
+    return gaxPaged(`listing the CustomJobs of ${parent} (filter ${filter})`, async (pageToken) =>
+      (await this.client(parent)).listCustomJobs({ parent, filter, pageSize, pageToken }, NO_AUTO_PAGINATION), { retry: this.retry });
   }
 
   /** CancelCustomJob; false when refused because the job already ended (FAILED_PRECONDITION). */
@@ -57,7 +61,7 @@ export class VertexApi {
     return gaxCall(`cancelling CustomJob ${name}`, 'call', async () => {
       await (await this.client(name)).cancelCustomJob({ name });
       return true;
-    }, new Map([[GrpcCode.FAILED_PRECONDITION, false]]));
+    }, new Map([[GrpcCode.FAILED_PRECONDITION, false]]), this.retry);
   }
 
   /** DeleteCustomJob and its operation; already gone is fine. */
@@ -65,7 +69,7 @@ export class VertexApi {
     await gaxCall(`deleting CustomJob ${name}`, 'call', async () => {
       const [operation] = await (await this.client(name)).deleteCustomJob({ name });
       await operation.promise();
-    }, GONE);
+    }, GONE, this.retry);
   }
 
   /** The accelerator type names Vertex knows (from the client's own protos, so loading it). */

@@ -37,7 +37,7 @@ export class VertexExecutorAdapter implements ExecutorPort {
   private readonly poller: ExecutionPoller;
 
   constructor(private readonly options: VertexExecutorOptions) {
-    this.api = new VertexApi(options.settings, options.clientOptions);
+    this.api = new VertexApi(options.settings, options.clientOptions, options.callRetry);
     this.lookup = new CustomJobLookup(this.api);
     const whereIs = (executionId: string) => ({ executionId, name: this.lookup.knownName(executionId), location: this.lookup.locationOf(executionId) });
     const pollLocation = vertexPollLocation(this.api, this.lookup);

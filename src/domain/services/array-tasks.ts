@@ -4,6 +4,7 @@ import type { ResolvedExecutionConfig } from '../execution-config.js';
 import type { StoragePort } from '../ports/storage.port.js';
 import type { ExecutionResult, ExecutionStatus, TaskResult, TaskStatus } from '../result.js';
 import { readJsonOutput } from './collect-result.js';
+import { settleAll } from './settle-all.js';
 
 /** What every task of an array sees, on every backend. */
 export const TASK_INDEX_ENV = 'SMARTJOB_TASK_INDEX';
@@ -21,7 +22,7 @@ export function taskOutputDir(outputDir: string, index: number): string {
 /** Creates each task's output directory before launch: on a mounted bucket a task can only write into existing ones. */
 export async function createTaskDirectories(storage: StoragePort, outputDir: string, count: number): Promise<void> {
   const limit = pLimit(STORAGE_CONCURRENCY);
-  await Promise.all(Array.from({ length: count }, (_, i) => limit(() => storage.createDirectory(taskOutputDir(outputDir, i)))));
+  await settleAll(Array.from({ length: count }, (_, i) => limit(() => storage.createDirectory(taskOutputDir(outputDir, i)))));
 }
 
 /** One entry per task of a final native array status, with each task's own smartjob.json. */

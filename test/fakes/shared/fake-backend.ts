@@ -36,6 +36,11 @@ export abstract class FakeGrpcBackend<M extends string> {
     this.server.loseNextAnswer(method, code);
   }
 
+  /** Drops the planned faults not used yet. */
+  clearFaults(): void {
+    this.server.clearFaults();
+  }
+
   /** How many calls of `method` arrived (faulted ones included). */
   callCount(method: M): number {
     return this.server.callCount(method);

@@ -32,6 +32,11 @@ export class FaultPlan<M extends string = string> {
     this.queue(method).push({ kind: 'lose', code });
   }
 
+  /** Drops every planned fault not used yet (a "permanent" fault planned as many). */
+  clear(): void {
+    this.queues.clear();
+  }
+
   take(method: M): Fault | undefined {
     return this.queues.get(method)?.shift();
   }

@@ -49,6 +49,11 @@ export class FakeGrpcServer<M extends string> {
     this.faults.loseNextAnswer(method, code);
   }
 
+  /** Drops the planned faults not used yet. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   /** How many calls of `method` arrived (faulted ones included). */
   callCount(method: M): number {
     return this.counts.get(method) ?? 0;

@@ -64,7 +64,8 @@ describe('CloudBatchExecutorAdapter under faults', { timeout: 180_000 }, () => {
 
   it('keeps waiting through UNAVAILABLE, RESOURCE_EXHAUSTED and DEADLINE_EXCEEDED on ListJobs: one job, success', async () => {
     const spec = await h.plan(shellJob('polled-through-faults', 'sleep 1'));
-    const adapter = h.newAdapter({ maxPollBackoffMs: 300 });
+    // the poller's own tolerance, without the per-call retry under it
+    const adapter = h.newAdapter({ maxPollBackoffMs: 300, callRetry: { maxAttempts: 1 } });
     await adapter.launch(spec);
     const before = h.fake.callCount('ListJobs');
     h.fake.failNext({ method: 'ListJobs', count: 2, code: grpc.status.UNAVAILABLE });

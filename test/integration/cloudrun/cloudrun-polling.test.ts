@@ -45,7 +45,8 @@ describe('CloudRunExecutorAdapter polling', { timeout: 180_000 }, () => {
   });
 
   it('keeps every wait going through a RESOURCE_EXHAUSTED burst on ListExecutions, backing off', async () => {
-    const adapter = h.newAdapter({ pollIntervalMs: 100, maxPollBackoffMs: 400 });
+    // the poller's own backoff, without the per-call retry under it
+    const adapter = h.newAdapter({ pollIntervalMs: 100, maxPollBackoffMs: 400, callRetry: { maxAttempts: 1 } });
     const specs = await Promise.all([1, 2, 3].map(() => h.plan(shellJob('throttled', 'sleep 1'))));
     for (const spec of specs) await adapter.launch(spec);
     const calls = callsFrom();

@@ -63,7 +63,8 @@ describe('VertexExecutorAdapter under faults', { timeout: 240_000 }, () => {
 
   it('keeps waiting through RESOURCE_EXHAUSTED, UNAVAILABLE and DEADLINE_EXCEEDED on ListCustomJobs, backing off', async () => {
     const spec = await h.plan(shellJob('polled-through-429', 'sleep 1'));
-    const adapter = h.newAdapter({ pollIntervalMs: 100, maxPollBackoffMs: 400 });
+    // the poller's own backoff, without the per-call retry under it
+    const adapter = h.newAdapter({ pollIntervalMs: 100, maxPollBackoffMs: 400, callRetry: { maxAttempts: 1 } });
     await adapter.launch(spec);
     const [lists, gets] = [h.fake.callCount('ListCustomJobs'), h.fake.callCount('GetCustomJob')];
     const quota = 'Quota exceeded for quota metric "Resource management (CRUD) requests" of service aiplatform.googleapis.com';

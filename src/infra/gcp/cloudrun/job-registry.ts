@@ -27,6 +27,21 @@ export class JobRegistry {
     this.ready.delete(jobName);
   }
 
+  /**
+   * After a refused RunJob: deletes the Job when no execution uses it (cleanup removes a Job only with its last
+   * execution, so one without any would stay forever). Never throws: the refusal is the error worth reporting.
+   */
+  async discardIfUnused(jobName: string): Promise<void> {
+    try {
+      if (await this.api.hasExecutions(jobName)) return;
+      this.forget(jobName);
+      await this.api.deleteJob(jobName); // a concurrent launch then finds it missing and creates it again
+      this.logger.info(`deleted Cloud Run job ${jobName}: its run was refused and it has no execution`);
+    } catch (error) {
+      this.logger.warn(`could not delete Cloud Run job ${jobName} after its run was refused: ${String(error)}`);
+    }
+  }
+
   private async check(jobName: string, build: () => RunJob): Promise<void> {
     if (await this.api.getJob(jobName)) return;
     if ((await this.api.createJob(jobName, build())) === 'created') this.logger.info(`created Cloud Run job ${jobName}`);

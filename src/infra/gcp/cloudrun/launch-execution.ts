@@ -1,8 +1,8 @@
-import { SchedulingError, ValidationError } from '../../../domain/errors.js';
+import { isRetryable, SchedulingError, ValidationError } from '../../../domain/errors.js';
 import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
 import { abortable } from '../../shared/abort.js';
 import type { GcpSettings } from '../shared/gcp-settings.js';
-import type { CloudRunApi } from './cloudrun-api.js';
+import type { CloudRunApi, RunOutcome } from './cloudrun-api.js';
 import { buildJob, runJobRequest } from './cloudrun-mapper.js';
 import type { ExecutionLookup } from './execution-lookup.js';
 import { jobDefinitionOf, jobIdOf } from './job-definition.js';
@@ -25,22 +25,32 @@ export function checkArrayCommand(spec: LaunchSpec): void {
  * One RunJob per call: the domain retries, after asking `getStatus` whether this attempt started one.
  */
 export async function launchExecution(deps: LaunchDeps, settings: GcpSettings, spec: LaunchSpec, signal: AbortSignal | undefined): Promise<string> {
-  const { api, jobs, lookup } = deps;
+  const { jobs, lookup } = deps;
   checkArrayCommand(spec); // the service checked it before staging (checkLaunch); a direct caller gets it here
   const definition = jobDefinitionOf({ namespace: spec.jobNamespace, name: spec.jobName, image: spec.image }, settings, spec.config, spec.array);
   const jobName = `projects/${settings.project}/locations/${settings.region}/jobs/${jobIdOf(definition)}`;
   const build = () => buildJob(definition, settings.stagingBucket, spec.config.timeout.timeoutSeconds);
   await abortable(jobs.ensure(jobName, build), signal);
-  let outcome = await api.runJob(runJobRequest(jobName, spec), signal);
+  let outcome = await runOrDiscard(deps, jobName, spec, signal);
   if (outcome.kind === 'jobMissing') {
     // Deleted since it was checked (a cleanup removed its last execution): create it again, once.
     jobs.forget(jobName);
     await abortable(jobs.ensure(jobName, build), signal);
-    outcome = await api.runJob(runJobRequest(jobName, spec), signal);
+    outcome = await runOrDiscard(deps, jobName, spec, signal);
   }
   if (outcome.kind === 'jobMissing') throw new SchedulingError(`Cloud Run job ${jobName} vanished twice while starting ${spec.executionId}`, { retryable: true });
   const executionName = outcome.executionName ?? (await lookup.find(spec.executionId))?.name;
   if (!executionName) throw new SchedulingError(`RunJob answered without naming the execution of ${spec.executionId}`, { retryable: true });
   lookup.remember(spec.executionId, executionName);
   return executionName;
+}
+
+/** RunJob; a refusal no retry will change (permission denied, bad request) leaves no Job without an execution behind. */
+async function runOrDiscard(deps: LaunchDeps, jobName: string, spec: LaunchSpec, signal: AbortSignal | undefined): Promise<RunOutcome> {
+  try {
+    return await deps.api.runJob(runJobRequest(jobName, spec), signal);
+  } catch (error) {
+    if (!isRetryable(error) && !signal?.aborted) await deps.jobs.discardIfUnused(jobName);
+    throw error;
+  }
 }

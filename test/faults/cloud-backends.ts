@@ -34,6 +34,12 @@ export interface CloudFixture {
   /** How many backend objects (Cloud Run jobs; Batch jobs, CustomJobs) carry this job name, counted by the fake. */
   objectsNamed(jobName: string): number;
   /**
+   * What someone else (a console user, another tool) does to the execution's backend object with the official client:
+   * deletes its Cloud Run Job (its executions go with it), deletes its Batch job, or, once it ended (Vertex deletes
+   * only ended jobs), deletes its CustomJob.
+   */
+  deleteElsewhere(executionId: string): Promise<void>;
+  /**
    * Every staged path inside an execution directory (`<ns-job>/<day>/<minute>/<id>/…`). Their ancestors'
    * directory markers are shared by every execution of a job and kept.
    */
@@ -48,7 +54,7 @@ const METHODS: Record<CloudBackend, Record<CallKind, string>> = {
 };
 
 /** One backend's gRPC fake (its jobs run on the local engine), the GCS fake holding its staging bucket, and a service on both. */
-export async function startCloudFixture(backend: CloudBackend): Promise<CloudFixture> {
+export async function startCloudFixture(backend: CloudBackend, { pollIntervalMs = 100 } = {}): Promise<CloudFixture> {
   const docker = await requireDocker();
   const gcs = await startGcsFake();
   await mkdir(gcs.bucketDir(BUCKET), { recursive: true });
@@ -57,7 +63,7 @@ export async function startCloudFixture(backend: CloudBackend): Promise<CloudFix
   const logger = new RecordingLogger();
   const placement = {
     project: TEST_PROJECT, region: TEST_REGION, stagingBucket: `gs://${BUCKET}`, clientOptions: fakeGrpcClientOptions(fake.port),
-    pollIntervalMs: 100, callRetry: TEST_CALL_RETRY,
+    pollIntervalMs, callRetry: TEST_CALL_RETRY,
   };
   const service = getExecutorService(backend, {
     useCache: false, logger, gcs: { apiEndpoint: gcs.endpoint, projectId: 'smartjob-test', maxRetryDelaySeconds: 1 }, [backend]: placement,
@@ -66,6 +72,7 @@ export async function startCloudFixture(backend: CloudBackend): Promise<CloudFix
     backend, fake, gcs, service, logger, methods: METHODS[backend],
     executionsOf: (executionId) => recordsOf(backend, fake, executionId),
     objectsNamed: (jobName) => namedObjectsOf(backend, fake, jobName),
+    deleteElsewhere: (executionId) => deleteElsewhere(backend, fake, executionId),
     stagedPaths: async () => (await readdir(gcs.bucketDir(BUCKET), { recursive: true })).map(String).filter((p) => p.split('/').length >= 4).sort(),
     async close() {
       await service.close();
@@ -103,4 +110,48 @@ function namedObjectsOf(backend: CloudBackend, fake: FakeGrpcBackend<string>, jo
     ? [...(fake as unknown as FakeCloudRun).state.jobs.values()].map((j) => j.labels)
     : [...(fake as unknown as FakeCloudBatch | FakeVertex).state.jobs.values()].map((r) => r.job.labels);
   return labels.filter((l) => l?.[RECORD_KEYS.name] === jobName).length;
+}
+
+async function deleteElsewhere(backend: CloudBackend, fake: FakeGrpcBackend<string>, executionId: string): Promise<void> {
+  const options = fakeGrpcClientOptions(fake.port);
+  const carries = (labels: Record<string, string> | null | undefined) => labels?.[RECORD_KEYS.executionId] === executionId;
+  switch (backend) {
+    case 'cloudrun': {
+      const record = [...(fake as unknown as FakeCloudRun).state.executions.values()].find((r) =>
+        r.execution.template?.containers?.[0]?.env?.some((e) => e.name === RECORD_KEYS.executionId && e.value === executionId));
+      const client = new (await import('@google-cloud/run')).v2.JobsClient(options);
+      try {
+        const [operation] = await client.deleteJob({ name: record!.jobName });
+        await operation.promise();
+      } finally {
+        await client.close();
+      }
+      return;
+    }
+    case 'cloudbatch': {
+      const [name] = [...(fake as unknown as FakeCloudBatch).state.jobs].find(([, r]) => carries(r.job.labels))!;
+      const client = new (await import('@google-cloud/batch')).v1.BatchServiceClient(options);
+      try {
+        await client.deleteJob({ name });
+      } finally {
+        await client.close();
+      }
+      return;
+    }
+    case 'vertex': {
+      const state = (fake as unknown as FakeVertex).state;
+      const entry = () => [...state.jobs].find(([, r]) => carries(r.job.labels));
+      const ended = ['JOB_STATE_SUCCEEDED', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLED'];
+      for (let i = 0; !ended.includes(String(entry()?.[1].job.state)); i++) {
+        if (i > 600) throw new Error(`CustomJob of ${executionId} did not end`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const client = new (await import('@google-cloud/aiplatform')).v1.JobServiceClient(options);
+      try {
+        await client.deleteCustomJob({ name: entry()![0] });
+      } finally {
+        await client.close();
+      }
+    }
+  }
 }

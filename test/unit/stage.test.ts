@@ -22,7 +22,18 @@ class OneFailingUpload extends InMemoryStorage {
   }
 }
 
-describe('staging when one upload fails', () => {
+/** Creating one task's directory fails at once; the others finish later. */
+class OneFailingTaskDirectory extends InMemoryStorage {
+  readonly failure = new StorageError('injected: directory refused');
+
+  override async createDirectory(path: string): Promise<void> {
+    if (path.endsWith('/tasks/0')) throw this.failure;
+    if (path.includes('/tasks/')) await new Promise((resolve) => setTimeout(resolve, 50));
+    await super.createDirectory(path);
+  }
+}
+
+describe('staging when one write fails', () => {
   it('waits for the other uploads, then removes everything, then rethrows the original error', async () => {
     const storage = new OneFailingUpload();
     const executor = new InMemoryExecutor();
@@ -32,6 +43,17 @@ describe('staging when one upload fails', () => {
     assert.equal(storage.lateWritesDone, 2, 'the slow uploads had finished before run rejected');
     assert.deepEqual([...storage.objects.keys()], [], 'no object left behind');
     assert.deepEqual([...storage.directories], [], 'no directory left behind');
+    assert.equal(executor.executions.size, 0, 'nothing launched');
+  });
+
+  it("waits for a native array's other task directories too before removing them", async () => {
+    const storage = new OneFailingTaskDirectory();
+    const executor = new InMemoryExecutor();
+    executor.nativeArrays = true;
+    const service = new ExecutorService({ executor, storage, localFiles: new NodeLocalFilesAdapter(), logger: new RecordingLogger() });
+    await assert.rejects(service.runArray({ name: 'stage', dockerImage: 'example/image:1' }, { count: 40 }), (e) => e === storage.failure);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // anything still running would land now
+    assert.deepEqual([...storage.directories], [], 'no task directory left behind');
     assert.equal(executor.executions.size, 0, 'nothing launched');
   });
 });

@@ -31,7 +31,7 @@ export interface DockerBackendOptions {
   readonly pullPolicy?: PullPolicy;
   /** Seconds between SIGTERM and SIGKILL when a container is stopped (timeout, cancel). @default 5 */
   readonly stopGraceSeconds?: number;
-  /** Remove a container as soon as its end is observed, even when nobody collects its result (forget). @default false */
+  /** Remove a container as soon as a wait (`run`, `attach`) sees it end, even when nobody reads its result. @default false */
   readonly removeOnFinish?: boolean;
   /**
    * How long a wait (`run`, `attach`) keeps trying a daemon that stopped answering (restarting) before it fails

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { ValidationError } from '../../domain/errors.js';
+import type { LoggerPort } from '../../domain/ports/logger.port.js';
 import type { PullPolicy } from './docker-image.js';
 
 /** How the staging area reaches the container. */
@@ -96,4 +97,6 @@ export interface DockerExecutorSettings {
   readonly stopGraceSeconds: number;
   readonly removeOnFinish: boolean;
   readonly reconnectSeconds: number;
+  /** Where a deadline that could not be enforced in the background (a forgotten execution) is reported. */
+  readonly logger?: LoggerPort;
 }

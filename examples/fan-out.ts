@@ -7,6 +7,7 @@ const image = process.env.SMARTJOB_EXAMPLE_IMAGE ?? 'smartjob-test/busybox:local
 
 const job: SmartJob = {
   name: 'fan-out',
+  namespace: process.env.SMARTJOB_EXAMPLE_NAMESPACE ?? 'default',
   dockerImage: image,
   overriddenArgs: [
     'sh',

@@ -20,7 +20,10 @@ import { registerVertexBackend } from './backends/vertex.backend.js';
 import { TOKENS } from './tokens.js';
 
 export interface GetExecutorServiceOptions {
-  /** How many executions of this service may be active at once; the rest wait in a queue. @default 4 */
+  /**
+   * How many executions the service may have in hand at once (being launched, or followed to their end); the rest
+   * wait in a queue. A forgotten execution (`schedule` with `forget`) frees its slot once launched. @default 4
+   */
   readonly maxWorkers?: number;
   /**
    * Return the service cached for this backend type, created by the first call with its options. A later call

@@ -6,9 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { ValidationError } from '../../src/domain/errors.js';
 import { BytesInput, GcsInput, JsonInput, LocalPathInput } from '../../src/domain/inputs.js';
 import type { SmartJob } from '../../src/domain/job.js';
+import { isFinal } from '../../src/domain/execution.js';
 import type { SchedulingDetails } from '../../src/domain/result.js';
 import { inChild } from '../support/child.js';
 import { BUSYBOX_IMAGE, PYTHON_IMAGE, TEST_NAMESPACE } from '../support/docker.js';
+import { buildService } from '../support/service-config.js';
+import { within } from '../support/within.js';
 import type { BackendUnderTest } from './backend-under-test.js';
 
 export const shellJob = (name: string, script: string): SmartJob => ({
@@ -109,6 +112,28 @@ export function describeExecutorConformance(backend: string, setup: () => Promis
       assert.equal(result.state, 'SUCCEEDED');
       assert.deepEqual(result.jsonOutput, { from: 'child' });
       assert.equal(result.jobName, 'remote');
+    });
+
+    it('forgotten executions hold no worker: with maxWorkers 1, two schedules return while the first job still runs', async () => {
+      const one = buildService({ ...b.config, maxWorkers: 1 });
+      try {
+        const forget = (name: string) => one.schedule(shellJob(name, 'sleep 30'), { forget: true });
+        const [first, second] = await within(20_000, Promise.all([forget('forgot-one'), forget('forgot-two')]), 'the second forgotten schedule waited for the first job');
+        for (const { details } of [first, second]) assert.ok(!isFinal((await b.service.getStatus(details.executionId)).state), 'still running');
+        for (const { details } of [first, second]) await b.service.cancel(details.executionId);
+        for (const { details } of [first, second]) assert.equal((await b.service.attach(details.executionId)).state, 'CANCELLED');
+      } finally {
+        await one.close();
+      }
+    });
+
+    it('a process that forgets an execution exits by itself (no process.exit) while the job still runs', async () => {
+      const started = Date.now();
+      const details = await inChild<SchedulingDetails>(b.config, 'schedule-forget', { job: shellJob('leaves', 'sleep 40') });
+      assert.ok(Date.now() - started < 25_000, `the child took ${Date.now() - started} ms: something kept it alive`);
+      assert.ok(!isFinal((await b.service.getStatus(details.executionId)).state), 'the job outlives the process that scheduled it');
+      await b.service.cancel(details.executionId);
+      assert.equal((await b.service.attach(details.executionId)).state, 'CANCELLED');
     });
 
     it('bad input is a ValidationError naming the field, and leaves nothing', async () => {

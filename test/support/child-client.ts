@@ -1,5 +1,6 @@
 // A separate process using the SDK with nothing but a configuration and an execution id (or a job to
-// forget), for the "another process" tests. Prints one JSON line and exits at once: no watcher stays behind.
+// forget), for the "another process" tests. Prints one JSON line and ends by itself, without process.exit:
+// a forgotten execution leaves nothing behind that keeps the process alive (the conformance suite checks it).
 import { buildService, type ServiceConfig } from './service-config.js';
 
 const [command, configJson, arg] = process.argv.slice(2);
@@ -25,10 +26,10 @@ main().then(
   async (value) => {
     await service.close();
     process.stdout.write(`${JSON.stringify(value)}\n`);
-    process.exit(0);
   },
-  (error: unknown) => {
+  async (error: unknown) => {
     process.stderr.write(`${String(error)}\n`);
-    process.exit(1);
+    process.exitCode = 1;
+    await service.close();
   },
 );

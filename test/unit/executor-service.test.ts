@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NotSupportedError } from '../../src/domain/errors.js';
 import { BytesInput, JsonInput, LocalPathInput } from '../../src/domain/inputs.js';
+import { within } from '../support/within.js';
 import { harness, job } from './service-harness.js';
 
 describe('ExecutorService lifecycle (in-memory ports)', () => {
@@ -103,6 +104,23 @@ describe('ExecutorService lifecycle (in-memory ports)', () => {
     assert.equal(executor.executions.get(details.executionId)!.released, false);
   });
 
+  it('forgotten executions hold no worker: with maxWorkers 1, two return at once while both still run, and a run still gets the slot', async () => {
+    const { service, executor } = harness(1);
+    executor.autoFinish = () => undefined;
+    let waits = 0;
+    const wait = executor.wait.bind(executor);
+    executor.wait = (...args) => ((waits += 1), wait(...args));
+    const both = Promise.all([service.schedule(job, { forget: true }), service.schedule(job, { forget: true })]);
+    const [first, second] = await within(1000, both, 'the second forgotten schedule waited for the first job');
+    assert.equal(executor.executions.get(first.details.executionId)!.state, 'RUNNING');
+    assert.equal(executor.executions.get(second.details.executionId)!.state, 'RUNNING');
+    assert.equal(waits, 0, 'nothing waits on a forgotten execution');
+    executor.autoFinish = () => ({ exitCode: 0 });
+    const result = await within(1000, service.run(job), 'run waited for a forgotten job');
+    assert.equal(result.state, 'SUCCEEDED');
+    assert.equal(executor.running(), 2, 'the forgotten ones still run');
+  });
+
   it('caps running executions at maxWorkers and queues the rest', async () => {
     const { service, executor } = harness(2);
     executor.autoFinish = () => ({ exitCode: 0, delayMs: 20 });
@@ -158,7 +176,7 @@ describe('ExecutorService lifecycle (in-memory ports)', () => {
       assert.ok(![...storage.directories].some((d) => d.includes(done.executionId)));
       assert.ok([...storage.directories].some((d) => d.includes(details.executionId)));
     } finally {
-      executor.finish(details.executionId, 0); // lets the service's watcher of the forgotten execution end
+      executor.finish(details.executionId, 0);
     }
   });
 });

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type Docker from 'dockerode';
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { LoggerPort } from '../../domain/ports/logger.port.js';
 import type { StoragePort } from '../../domain/ports/storage.port.js';
 import { DockerExecutorAdapter } from '../../infra/docker/docker-executor.adapter.js';
 import { DockerVolumeStorageAdapter } from '../../infra/docker/docker-volume-storage.adapter.js';
@@ -34,6 +35,7 @@ export function registerDockerBackend(container: DependencyContainer, options: D
           stopGraceSeconds: options.stopGraceSeconds ?? 5,
           removeOnFinish: options.removeOnFinish ?? false,
           reconnectSeconds: options.reconnectSeconds ?? 30,
+          logger: c.resolve<LoggerPort>(TOKENS.Logger),
         }),
     ),
   });

@@ -31,14 +31,17 @@ export interface StartedEvent extends ExecutionEventBase {
   readonly started: Date;
 }
 
-/** The execution reached its final state. `result` is there unless the execution was forgotten. */
+/**
+ * The execution reached its final state, with its result. Only for executions the service follows: a forgotten
+ * one (`schedule` with `forget`) gets `scheduled` and nothing after it (`attach` tells its end).
+ */
 export interface FinishedEvent extends ExecutionEventBase {
   readonly type: 'finished';
   readonly state: FinalState;
   readonly started: Date | undefined;
   readonly stopped: Date;
   readonly exitCode: number | undefined;
-  readonly result: ExecutionResult | undefined;
+  readonly result: ExecutionResult;
 }
 
 /** A scheduling attempt failed with a transient error; attempt `attempt + 1` follows. */
@@ -137,11 +140,11 @@ export class ExecutionTracker {
     this.events.emit('started', (at) => ({ ...this.base(at), type: 'started', state: 'RUNNING', started: started ?? at }));
   }
 
-  finished(status: ExecutionStatus & { readonly state: FinalState }, result?: ExecutionResult): void {
+  finished(status: ExecutionStatus & { readonly state: FinalState }, result: ExecutionResult): void {
     if (status.started) this.running(status.started);
     this.events.emit('finished', (at) => ({
       ...this.base(at), type: 'finished', state: status.state, started: status.started,
-      stopped: result?.stopped ?? status.stopped ?? at, exitCode: status.exitCode, result,
+      stopped: result.stopped, exitCode: status.exitCode, result,
     }));
   }
 

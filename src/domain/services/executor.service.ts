@@ -29,7 +29,11 @@ export interface ExecutorServiceDeps {
   readonly storage: StoragePort;
   readonly localFiles: LocalFilesPort;
   readonly logger: LoggerPort;
-  /** How many executions of this service may be active at once; the rest wait in a queue. @default 4 */
+  /**
+   * How many executions this service may have in hand at once: those being staged and launched, and those it
+   * follows to their end (`run`, `schedule` without `forget`, `map`, `runArray`); the rest wait in a queue.
+   * A forgotten execution holds a slot only until the backend accepted it. @default 4
+   */
   readonly maxWorkers?: number;
   /** @default () => new Date() */
   readonly now?: () => Date;
@@ -89,7 +93,10 @@ export class ExecutorService {
     return mapRuns(items, options, { run: (o) => this.run(job, o), defaultConcurrency: this.maxWorkers, logger: this.deps.logger });
   }
 
-  /** Resolves once the backend accepted the execution; `result` settles when it ends (undefined with `forget`). */
+  /**
+   * Resolves once the backend accepted the execution; `result` settles when it ends. With `forget` there is no
+   * `result` and the service does not follow the execution: no `started`/`finished` event, no slot held.
+   */
   schedule(job: SmartJob, options: ScheduleOptions & { readonly forget: true }): Promise<Scheduled<undefined>>;
   schedule(job: SmartJob, options?: ScheduleOptions): Promise<Scheduled<Promise<ExecutionResult>>>;
   async schedule(job: SmartJob, options?: ScheduleOptions): Promise<Scheduled<Promise<ExecutionResult> | undefined>> {
@@ -117,10 +124,8 @@ export class ExecutorService {
     return new Promise((resolve, reject) => {
       const onScheduled = (details: SchedulingDetails) => resolve({ details, result: plan.forget ? undefined : (result as Promise<ExecutionResult>) });
       const result = this.queued(plan, onScheduled);
-      result.catch((error: unknown) => {
-        reject(error); // no-op once scheduled: then the caller holds `result`
-        if (plan.forget) this.deps.logger.warn(`forgotten execution ${plan.execution.id} could not be followed: ${String(error)}`);
-      });
+      // A no-op once scheduled: then the caller holds `result` (a forgotten one settles, undefined, at that point).
+      result.catch((error: unknown) => reject(error));
     });
   }
 
@@ -211,11 +216,10 @@ export class ExecutorService {
     const details = this.detailsOf(plan, logUrl);
     track.scheduled(details);
     onScheduled(details);
+    // Forgotten: not followed, so the worker slot frees now and nothing keeps the process alive. The backend
+    // (or, on Docker, whoever asks next) enforces the timeout; attach/getStatus tell the end.
+    if (plan.forget) return undefined;
     const status = await waitForFinal(executor, execution.id, signal, (running) => track.running(running.started));
-    if (plan.forget) {
-      if (isFinal(status.state)) track.finished({ ...status, state: status.state });
-      return undefined;
-    }
     try {
       const kept = executor.releaseDeletesRecord ? await archiveExecution(executor, storage, logger, status) : status;
       const result = await this.resultOf(kept, execution.config);

@@ -29,7 +29,7 @@ export interface RunOptions {
 }
 
 export interface ScheduleOptions extends RunOptions {
-  /** Return once scheduled, without a result promise. @default false */
+  /** Fire-and-forget: return once scheduled, without a result promise; the service does not follow it. @default false */
   readonly forget?: boolean;
 }
 

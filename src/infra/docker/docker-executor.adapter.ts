@@ -8,6 +8,7 @@ import type { ExecutionStatus } from '../../domain/result.js';
 import { RECORD_KEYS } from '../shared/execution-record.js';
 import { statusCodeOf, tolerating, translateDockerError } from './docker-errors.js';
 import { ensureImage } from './docker-image.js';
+import { DeadlineWatch } from './deadline-watch.js';
 import { containerLogStream, demuxLines } from './docker-logs.js';
 import { STAGING_MOUNT, type DockerExecutorSettings } from './docker-options.js';
 import { containerSpec, logCommand, statusFromInspect, type StopReason } from './docker-mapper.js';
@@ -36,9 +37,12 @@ export class DockerExecutorAdapter implements ExecutorPort {
   private readonly containerIds = new Map<string, string>();
   /** Images seen present: one inspect per image and process, not per job. */
   private readonly presentImages = new Set<string>();
+  /** The timeout of an execution nobody waits on (forgotten) is enforced here while this process lives. */
+  private readonly deadlines: DeadlineWatch;
 
   constructor(private readonly settings: DockerExecutorSettings) {
     this.docker = settings.docker;
+    this.deadlines = new DeadlineWatch((id) => this.getStatus(id), deadlineOf, settings.logger);
   }
 
   containerStagingRoot(): string {
@@ -77,6 +81,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
       await tolerating([404], () => container.remove({ force: true }));
       throw translateDockerError(error, `starting the container of ${spec.executionId}`, 'launch');
     }
+    this.deadlines.arm(spec.executionId, Date.now() + spec.config.timeout.timeoutSeconds * 1000);
     return { logUrl: logCommand(spec.executionId) };
   }
 
@@ -163,6 +168,7 @@ export class DockerExecutorAdapter implements ExecutorPort {
   }
 
   async remove(executionId: string): Promise<void> {
+    this.deadlines.disarm(executionId);
     const id = this.containerIds.get(executionId) ?? (await this.find(executionId))?.container.id;
     // Never forced: the daemon refuses to remove a running container (409), which surfaces; a removal
     // already in progress (another process cleaning up) is as good as done.

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { ValidationError } from '../../domain/errors.js';
+import type { LoggerPort } from '../../domain/ports/logger.port.js';
 import type { PullPolicy } from './docker-image.js';
 
 /** How the staging area reaches the container. */
@@ -31,7 +32,7 @@ export interface DockerBackendOptions {
   readonly pullPolicy?: PullPolicy;
   /** Seconds between SIGTERM and SIGKILL when a container is stopped (timeout, cancel). @default 5 */
   readonly stopGraceSeconds?: number;
-  /** Remove a container as soon as its end is observed, even when nobody collects its result (forget). @default false */
+  /** Remove a container as soon as a wait (`run`, `attach`) sees it end, even when nobody reads its result. @default false */
   readonly removeOnFinish?: boolean;
   /**
    * How long a wait (`run`, `attach`) keeps trying a daemon that stopped answering (restarting) before it fails
@@ -96,4 +97,6 @@ export interface DockerExecutorSettings {
   readonly stopGraceSeconds: number;
   readonly removeOnFinish: boolean;
   readonly reconnectSeconds: number;
+  /** Where a deadline that could not be enforced in the background (a forgotten execution) is reported. */
+  readonly logger?: LoggerPort;
 }

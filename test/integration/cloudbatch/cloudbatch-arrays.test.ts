@@ -8,14 +8,20 @@ describe('Cloud Batch native arrays', { timeout: 180_000 }, () => {
   let h: CloudBatchHarness;
   useCloudBatch((started) => (h = started));
 
-  it('runs N tasks as one job: one result per task, by index, each with its own output', async () => {
+  it('runs N tasks as one job, one poll entry per tick: one result per task, by index, each with its own output', async () => {
     const script = 'test "$SMARTJOB_TASK_INDEX" = 2 && exit 5; echo "{\\"index\\": $SMARTJOB_TASK_INDEX, \\"count\\": $SMARTJOB_TASK_COUNT}" > "$OUTPUT_PATH/smartjob.json"';
     const job = { name: 'array', namespace: TEST_NAMESPACE, dockerImage: BUSYBOX_IMAGE, overriddenArgs: ['sh', '-c', script] };
     const creates = h.fake.callCount('CreateJob');
     const listTasks = h.fake.callCount('ListTasks');
+    const [listJobs, getJob] = [h.fake.callCount('ListJobs'), h.fake.callCount('GetJob')];
+    const logStart = h.logger.lines.length;
     const array = await h.service().runArray(job, { count: 4, parallelism: 2 });
     assert.equal(h.fake.callCount('CreateJob') - creates, 1, 'one job for the four tasks');
     assert.equal(h.fake.callCount('ListTasks') - listTasks, 1, 'the tasks read once, at the end');
+    const polls = h.logger.lines.slice(logStart).filter((line) => line.startsWith('debug polling '));
+    assert.ok(polls.length > 0 && polls.every((line) => line === `debug polling ${array.executionId} in 1 location(s)`), `one poll entry for the four tasks: ${polls.join('; ')}`);
+    assert.equal(h.fake.callCount('ListJobs') - listJobs, polls.length, 'one listing per tick');
+    assert.equal(h.fake.callCount('GetJob') - getJob, 0);
     assert.equal(array.native, true);
     assert.equal(array.success, false);
     assert.deepEqual(array.tasks.map((t) => [t.index, t.state, t.exitCode]), [[0, 'SUCCEEDED', 0], [1, 'SUCCEEDED', 0], [2, 'FAILED', 5], [3, 'SUCCEEDED', 0]]);

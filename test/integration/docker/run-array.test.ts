@@ -10,9 +10,19 @@ describe('Docker backend: runArray (N executions)', () => {
   before(async () => { fx = await dockerFixture(); });
   after(async () => { await fx.close(); });
 
-  it('one entry per task with its index, exit code and its own output directory; nothing left', async () => {
-    const script = 'echo "{\\"task\\": $SMARTJOB_TASK_INDEX, \\"count\\": $SMARTJOB_TASK_COUNT}" > "$OUTPUT_PATH/smartjob.json"; [ "$SMARTJOB_TASK_INDEX" != 3 ] || exit 5';
-    const result = await fx.service.runArray(job('arr', script), { count: 5, parallelism: 2 });
+  it('one entry per task with its index, exit code and its own output directory; never more than `parallelism` running; nothing left', async () => {
+    const script = 'sleep 1; echo "{\\"task\\": $SMARTJOB_TASK_INDEX, \\"count\\": $SMARTJOB_TASK_COUNT}" > "$OUTPUT_PATH/smartjob.json"; [ "$SMARTJOB_TASK_INDEX" != 3 ] || exit 5';
+    let peak = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, (await containersOf(fx.docker)).filter((c) => c.State === 'running').length);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const result = await fx.service.runArray(job('arr', script), { count: 5, parallelism: 2 }).finally(() => (sampling = false));
+    await sampler;
+    assert.equal(peak, 2, `parallelism 2 (the service allows 4): at most 2 containers running, and 2 reached (peak ${peak})`);
     assert.equal(result.native, false);
     assert.equal(result.success, false);
     assert.deepEqual(result.tasks.map((t) => t.index), [0, 1, 2, 3, 4]);

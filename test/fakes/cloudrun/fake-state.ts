@@ -60,12 +60,14 @@ export class FakeState {
   readonly operations = new OperationStore();
 
   requireJob(name: string): IJob {
+    checkName(name, JOB_NAME);
     const job = this.jobs.get(name);
     if (!job) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${name}' was not found`);
     return job;
   }
 
   requireExecution(name: string): ExecutionRecord {
+    checkName(name, EXECUTION_NAME);
     const record = this.executions.get(name);
     if (!record) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${name}' was not found`);
     return record;
@@ -95,6 +97,14 @@ export class FakeState {
     };
     return this.operations.add(name, snapshot);
   }
+}
+
+const JOB_NAME = /^projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+$/;
+const EXECUTION_NAME = /^projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+\/executions\/[^/]+$/;
+
+/** Cloud Run refuses a malformed resource name (a short id where a full name is due) before looking it up. */
+function checkName(name: string, pattern: RegExp): void {
+  if (!pattern.test(name)) throw new RpcError(grpc.status.INVALID_ARGUMENT, `Invalid resource name '${name}'`);
 }
 
 export function condition(type: string, state: string, extra: Partial<ICondition> = {}): ICondition {

@@ -8,11 +8,14 @@ import { packAny, timestamp, type ICondition, type IExecution, type IJob, type I
 
 export { locationOf, page } from '../shared/resources.js';
 
+/** What Cloud Run says when a task hits its timeout. */
+export const TIMEOUT_MESSAGE = 'The configured timeout was reached.';
+
 /** How a task ended. */
 export type Ending =
   | { readonly kind: 'succeeded' }
   | { readonly kind: 'failed'; readonly exitCode: number | undefined; readonly message: string }
-  | { readonly kind: 'timedOut' }
+  | { readonly kind: 'timedOut'; readonly message: string }
   | { readonly kind: 'cancelled' };
 
 /** One task of an execution: its Task message and the container its attempt runs now. */
@@ -53,6 +56,11 @@ export class FakeState {
   readonly executions = new Map<string, ExecutionRecord>();
   /** Executions a `jobs/-` listing leaves out, as a listing that lags behind a just-created execution does. */
   readonly unlisted = new Set<string>();
+  /**
+   * The `Completed` message of a timed-out task and execution. A test rewords it to check that a timeout is told
+   * by what Cloud Run structures, not by its English text.
+   */
+  timeoutMessage = TIMEOUT_MESSAGE;
   /** Largest page ListExecutions answers, whatever page_size asks (Cloud Run caps pages too). */
   maxPageSize: number | undefined;
   /** The page token of every `jobs/-` ListExecutions call, in order ('' for a first page): what a poll read. */

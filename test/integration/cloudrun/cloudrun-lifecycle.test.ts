@@ -6,6 +6,7 @@ import { NotFoundError, NotSupportedError } from '../../../src/domain/errors.js'
 import { FINAL_STATES } from '../../../src/domain/execution.js';
 import { ExecutorService } from '../../../src/domain/services/executor.service.js';
 import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files.adapter.js';
+import { TIMEOUT_MESSAGE } from '../../fakes/cloudrun/fake-state.js';
 import { fakeRecordOf, useCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
 
 describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_000 }, () => {
@@ -47,6 +48,24 @@ describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_00
     assert.equal(status.timeoutSeconds, 1);
     assert.match(status.message ?? '', /timeout of 1s reached/);
     assert.ok(Date.now() - started < 15_000, 'stopped at the deadline, not at the end of the sleep');
+  });
+
+  it('reports a timeout Cloud Run words otherwise as TIMED_OUT, from its task facts, and a quick failure as FAILED', async () => {
+    h.fake.state.timeoutMessage = 'Task exceeded the maximum allowed run time.';
+    try {
+      const slow = await h.plan(shellJob('reworded-timeout', 'sleep 30'), { timeout: { timeoutSeconds: 1 } });
+      const quick = await h.plan(shellJob('reworded-failure', 'exit 4'), { timeout: { timeoutSeconds: 1 } });
+      await h.adapter.launch(slow);
+      await h.adapter.launch(quick);
+      const [timedOut, failed] = await Promise.all([h.adapter.wait(slow.executionId), h.adapter.wait(quick.executionId)]);
+      assert.equal(fakeRecordOf(h, slow.executionId).execution.conditions?.find((c) => c.type === 'Completed')?.message, 'Task exceeded the maximum allowed run time.');
+      assert.equal(timedOut.state, 'TIMED_OUT');
+      assert.equal(timedOut.message, 'timeout of 1s reached (Task exceeded the maximum allowed run time.)');
+      assert.deepEqual([failed.state, failed.exitCode], ['FAILED', 4]);
+      assert.equal((await h.newAdapter().getStatus(slow.executionId))?.state, 'TIMED_OUT', 'another process reads it the same way');
+    } finally {
+      h.fake.state.timeoutMessage = TIMEOUT_MESSAGE;
+    }
   });
 
   it('cancels a running execution: CANCELLED, and cancelling again changes nothing', async () => {

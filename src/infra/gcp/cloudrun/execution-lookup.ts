@@ -1,7 +1,8 @@
 import { isFinal } from '../../../domain/execution.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
-import { exitCodeOf, recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
+import { recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
+import { singleStatusOf } from './cloudrun-timeout.js';
 import { arrayStatusOf, isArrayExecution } from './cloudrun-tasks.js';
 
 const MAX_REMEMBERED = 10_000;
@@ -57,7 +58,7 @@ export class ExecutionLookup {
       const status = statusOf(execution, undefined);
       return status && isFinal(state) ? arrayStatusOf(status, execution, await this.api.allTasks(execution.name as string)) : status;
     }
-    const exitCode = state === 'FAILED' ? exitCodeOf(await this.api.firstTask(execution.name as string)) : undefined;
-    return statusOf(execution, exitCode);
+    // A failed one's task gives its exit code, and tells a timeout worded otherwise (singleStatusOf).
+    return singleStatusOf(execution, state === 'FAILED' ? await this.api.firstTask(execution.name as string) : undefined);
   }
 }

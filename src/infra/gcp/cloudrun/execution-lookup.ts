@@ -1,11 +1,11 @@
 import { isFinal } from '../../../domain/execution.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
+import { dateOf } from '../shared/protobuf.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
 import { recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
+import { arrayStatusOf, isArrayExecution } from './cloudrun-tasks.js';
 import { singleStatusOf } from './cloudrun-timeout.js';
 import { executionPages } from './execution-pages.js';
-import { dateOf } from '../shared/protobuf.js';
-import { arrayStatusOf, isArrayExecution } from './cloudrun-tasks.js';
 
 const MAX_REMEMBERED = 10_000;
 /** Calls one search by id may make (README, Cloud Run): the first search of a process reaches this many pages. */

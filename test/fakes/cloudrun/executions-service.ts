@@ -4,6 +4,7 @@ import { cappedPageSize } from '../shared/resources.js';
 import { stopExecution } from './fake-progress.js';
 import { locationOf, page, type ExecutionRecord, type FakeState } from './fake-state.js';
 import type { IListRequest, INamedRequest } from './protos.js';
+import { timestampMs } from '../shared/protos.js';
 
 /** google.cloud.run.v2.Executions: Get/List (a job's, or every job's with `jobs/-`)/Cancel/Delete. */
 export function executionsService(state: FakeState, remove: (record: ExecutionRecord) => Promise<void>) {
@@ -17,7 +18,8 @@ export function executionsService(state: FakeState, remove: (record: ExecutionRe
       else state.requireJob(parent);
       const records = [...state.executions.values()]
         .filter((r) => (allJobs ? locationOf(r.name) === locationOf(parent) && !state.unlisted.has(r.name) : r.jobName === parent))
-        .reverse(); // newest first, as Cloud Run lists them
+        .reverse() // newest first, as Cloud Run lists them (seeded ones by their creation time)
+        .sort((a, b) => (timestampMs(b.execution.createTime) ?? 0) - (timestampMs(a.execution.createTime) ?? 0));
       const { items, next } = page(records, cappedPageSize(request.pageSize, state.maxPageSize), request.pageToken);
       return { executions: items.map((r) => r.execution), nextPageToken: next };
     },

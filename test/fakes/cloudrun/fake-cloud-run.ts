@@ -31,7 +31,7 @@ export class FakeCloudRun extends FakeGrpcBackend<FakeMethod> {
 
   private constructor(options: FakeCloudRunOptions) {
     super(FAKE_BACKEND, packageDefinition, options.docker);
-    this.runner = new TaskRunner(this.docker, options.bucketDirs, this.instanceId, this.secrets);
+    this.runner = new TaskRunner(this.docker, options.bucketDirs, this.instanceId, this.secrets, this.state);
   }
 
   static async start(options: FakeCloudRunOptions): Promise<FakeCloudRun> {

@@ -27,7 +27,7 @@ export function newExecutionRecord(job: IJob, request: IRunJobRequest, consoleBa
   const logUri = `${consoleBase}/run/jobs/executions/details/${region}/${shortId}/logs?project=${project}`;
   const containers: Docker.Container[] = [];
   const newTask = (index: number): ITask => ({
-    name: `${name}/tasks/${shortId}-task${index}`, uid: randomUUID(), job: jobName, execution: name, index, retried: 0,
+    name: `${name}/tasks/${shortId}-task${index}`, uid: randomUUID(), job: jobId, execution: shortId, index, retried: 0,
     createTime: now, containers: template.containers ?? [], volumes: template.volumes ?? [], maxRetries: template.maxRetries ?? 3,
     timeout: template.timeout ?? { seconds: 600 }, serviceAccount: template.serviceAccount ?? '', logUri,
     conditions: [condition('Started', 'CONDITION_PENDING'), condition('Completed', 'CONDITION_PENDING')],
@@ -37,7 +37,8 @@ export function newExecutionRecord(job: IJob, request: IRunJobRequest, consoleBa
     jobName,
     operationName: `projects/${project}/locations/${region}/operations/${randomUUID()}`,
     execution: {
-      name, uid: randomUUID(), generation: 1, observedGeneration: 1, job: jobName,
+      // `job` is the parent job's short id, as Cloud Run answers it (not its resource name).
+      name, uid: randomUUID(), generation: 1, observedGeneration: 1, job: jobId,
       labels: { ...(job.template?.labels ?? {}) }, annotations: { ...(job.template?.annotations ?? {}) },
       createTime: now, updateTime: now, parallelism, taskCount, template, reconciling: true, logUri,
       runningCount: 0, succeededCount: 0, failedCount: 0, cancelledCount: 0, retriedCount: 0,

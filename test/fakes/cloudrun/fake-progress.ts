@@ -3,7 +3,7 @@ import { killQuietly } from '../shared/containers.js';
 import { condition, setCondition, type Ending, type ExecutionRecord, type TaskRecord } from './fake-state.js';
 import { timestamp, type ICondition } from './protos.js';
 
-export const TIMEOUT_MESSAGE = 'The configured timeout was reached.';
+export { TIMEOUT_MESSAGE } from './fake-state.js';
 
 export type { Ending } from './fake-state.js';
 
@@ -49,7 +49,7 @@ export function finishTask(record: ExecutionRecord, taskRecord: TaskRecord, endi
       break;
     case 'timedOut':
       execution.failedCount = Number(execution.failedCount ?? 0) + 1;
-      setCondition(conditions, condition('Completed', 'CONDITION_FAILED', { message: TIMEOUT_MESSAGE, severity: 'ERROR' }));
+      setCondition(conditions, condition('Completed', 'CONDITION_FAILED', { message: ending.message, severity: 'ERROR' }));
       break;
     case 'cancelled':
       execution.cancelledCount = Number(execution.cancelledCount ?? 0) + 1;
@@ -78,8 +78,8 @@ export function finishExecution(record: ExecutionRecord, runnerError?: string): 
     setCondition(conditions, condition('Completed', 'CONDITION_FAILED', { message: failed.message, executionReason: 'NON_ZERO_EXIT_CODE', severity: 'ERROR' }));
     record.failure = { code: grpc.status.ABORTED, message: failed.message };
   } else if (failed?.kind === 'timedOut') {
-    setCondition(conditions, condition('Completed', 'CONDITION_FAILED', { message: TIMEOUT_MESSAGE, severity: 'ERROR' }));
-    record.failure = { code: grpc.status.DEADLINE_EXCEEDED, message: TIMEOUT_MESSAGE };
+    setCondition(conditions, condition('Completed', 'CONDITION_FAILED', { message: failed.message, severity: 'ERROR' }));
+    record.failure = { code: grpc.status.DEADLINE_EXCEEDED, message: failed.message };
   } else {
     setCondition(conditions, condition('Completed', 'CONDITION_SUCCEEDED', { message: 'Execution completed successfully.' }));
   }

@@ -8,11 +8,14 @@ import { packAny, timestamp, type ICondition, type IExecution, type IJob, type I
 
 export { locationOf, page } from '../shared/resources.js';
 
+/** What Cloud Run says when a task hits its timeout. */
+export const TIMEOUT_MESSAGE = 'The configured timeout was reached.';
+
 /** How a task ended. */
 export type Ending =
   | { readonly kind: 'succeeded' }
   | { readonly kind: 'failed'; readonly exitCode: number | undefined; readonly message: string }
-  | { readonly kind: 'timedOut' }
+  | { readonly kind: 'timedOut'; readonly message: string }
   | { readonly kind: 'cancelled' };
 
 /** One task of an execution: its Task message and the container its attempt runs now. */
@@ -53,6 +56,11 @@ export class FakeState {
   readonly executions = new Map<string, ExecutionRecord>();
   /** Executions a `jobs/-` listing leaves out, as a listing that lags behind a just-created execution does. */
   readonly unlisted = new Set<string>();
+  /**
+   * The `Completed` message of a timed-out task and execution. A test rewords it to check that a timeout is told
+   * by what Cloud Run structures, not by its English text.
+   */
+  timeoutMessage = TIMEOUT_MESSAGE;
   /** Largest page ListExecutions answers, whatever page_size asks (Cloud Run caps pages too). */
   maxPageSize: number | undefined;
   /** The page token of every `jobs/-` ListExecutions call, in order ('' for a first page): what a poll read. */
@@ -60,12 +68,14 @@ export class FakeState {
   readonly operations = new OperationStore();
 
   requireJob(name: string): IJob {
+    checkName(name, JOB_NAME);
     const job = this.jobs.get(name);
     if (!job) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${name}' was not found`);
     return job;
   }
 
   requireExecution(name: string): ExecutionRecord {
+    checkName(name, EXECUTION_NAME);
     const record = this.executions.get(name);
     if (!record) throw new RpcError(grpc.status.NOT_FOUND, `Resource '${name}' was not found`);
     return record;
@@ -95,6 +105,14 @@ export class FakeState {
     };
     return this.operations.add(name, snapshot);
   }
+}
+
+const JOB_NAME = /^projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+$/;
+const EXECUTION_NAME = /^projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+\/executions\/[^/]+$/;
+
+/** Cloud Run refuses a malformed resource name (a short id where a full name is due) before looking it up. */
+function checkName(name: string, pattern: RegExp): void {
+  if (!pattern.test(name)) throw new RpcError(grpc.status.INVALID_ARGUMENT, `Invalid resource name '${name}'`);
 }
 
 export function condition(type: string, state: string, extra: Partial<ICondition> = {}): ICondition {

@@ -22,6 +22,8 @@ export class TaskRunner {
     /** Labels every container, so a test sees only its own fake's containers. */
     private readonly instanceId: string,
     private readonly secrets: FakeSecretStore,
+    /** The fake's wording, read when a task times out (a test may change it). */
+    private readonly wording: { readonly timeoutMessage: string },
   ) {}
 
   async run(record: ExecutionRecord): Promise<void> {
@@ -50,6 +52,7 @@ export class TaskRunner {
       });
       if (ran) attemptEnded(record);
       if (outcome.kind === 'exited') taskRecord.task.lastAttemptResult = { exitCode: outcome.exitCode, status: { code: outcome.exitCode === 0 ? 0 : 2 } };
+      if (outcome.kind === 'timedOut') taskRecord.task.lastAttemptResult = {}; // killed at its timeout: no exit code of its own
       const ending = this.endingOf(taskRecord, outcome, attempt >= maxRetries);
       if (ending) return finishTask(record, taskRecord, ending);
     }
@@ -67,7 +70,7 @@ export class TaskRunner {
         if (outcome.exitCode === 0) return { kind: 'succeeded' };
         return lastAttempt ? { kind: 'failed', exitCode: outcome.exitCode, message: `Task ${taskId} failed: the container exited with code ${outcome.exitCode}.` } : undefined;
       case 'timedOut':
-        return lastAttempt ? { kind: 'timedOut' } : undefined;
+        return lastAttempt ? { kind: 'timedOut', message: this.wording.timeoutMessage } : undefined;
     }
   }
 

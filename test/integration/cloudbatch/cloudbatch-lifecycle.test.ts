@@ -80,6 +80,21 @@ describe('CloudBatchExecutorAdapter against the fake Cloud Batch', { timeout: 18
     assert.equal(h.jobOf(twice.executionId).tasks[0]?.containers.length, 2, 'one container per attempt');
   });
 
+  it('keeps an always-timing-out job within its timeout across 3 attempts: each gets a third (TIMED_OUT)', async (t) => {
+    const spec = await h.plan(shellJob('always-too-long', 'sleep 30'), { timeout: { timeoutSeconds: 6 }, retry: { maxAttemptsExecute: 3 } });
+    const started = Date.now();
+    await h.adapter.launch(spec);
+    const status = await h.adapter.wait(spec.executionId);
+    const elapsedMs = Date.now() - started;
+    t.diagnostic(`3 attempts of a 6 s timeout took ${elapsedMs} ms`);
+    assert.equal(status.state, 'TIMED_OUT');
+    assert.match(status.message ?? '', /timeout of 6s reached/);
+    assert.equal(Number(h.jobOf(spec.executionId).job.taskGroups?.[0]?.taskSpec?.maxRunDuration?.seconds), 2, '6 s over 3 attempts');
+    assert.equal(h.jobOf(spec.executionId).tasks[0]?.containers.length, 3, 'every attempt ran');
+    assert.ok(elapsedMs >= 5_500, 'three attempts of 2 s');
+    assert.ok(elapsedMs < 14_000, `within the timeout plus container starts, far from 3 × 6 s (${elapsedMs} ms)`);
+  });
+
   it('cancels a running job: CANCELLED, and cancelling again changes nothing', async () => {
     const spec = await h.plan(shellJob('cancelled', 'sleep 30'));
     await h.adapter.launch(spec);

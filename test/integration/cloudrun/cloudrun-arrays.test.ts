@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { ValidationError } from '../../../src/domain/errors.js';
 import { shellJob } from '../../conformance/executor.conformance.js';
 import { BUSYBOX_IMAGE, TEST_NAMESPACE } from '../../support/docker.js';
+import { TIMEOUT_MESSAGE } from '../../fakes/cloudrun/fake-state.js';
 import { BUCKET, callsFrom, fakeExecutionOf, useCloudRunService } from './cloudrun-service.js';
 
 /** Writes {task, count, attempt} to its own OUTPUT_PATH/smartjob.json, after `before` (a shell snippet). */
@@ -55,6 +56,20 @@ describe('Cloud Run service: native arrays (runArray)', { timeout: 180_000 }, ()
     assert.match(result.tasks[1]?.message ?? '', /timeout of 2s reached/);
     const attempts = (await s.fake.containerEnvs(fakeExecutionOf(s.fake, result.executionId!).name)).map((e) => e.CLOUD_RUN_TASK_INDEX).sort();
     assert.deepEqual(attempts, ['0', '0', '1', '1', '2'], 'two attempts for each task that failed its first, one for the other');
+  });
+
+  it('reports an array whose task timed out as TIMED_OUT though Cloud Run words the timeout otherwise', async () => {
+    s.fake.state.timeoutMessage = 'Task exceeded the maximum allowed run time.';
+    try {
+      const result = await s.service.runArray(taskJob('array-reworded', '[ "$SMARTJOB_TASK_INDEX" != 1 ] || sleep 30'), {
+        count: 2, parallelism: 2, executionConfig: { timeout: { timeoutSeconds: 1 } },
+      });
+      assert.deepEqual([result.success, ...result.tasks.map((t) => t.state)], [false, 'SUCCEEDED', 'TIMED_OUT']);
+      assert.equal((await s.service.getStatus(result.executionId!)).state, 'TIMED_OUT', "the array's own state");
+      assert.equal(result.tasks[1]?.message, 'timeout of 1s reached (Task exceeded the maximum allowed run time.)');
+    } finally {
+      s.fake.state.timeoutMessage = TIMEOUT_MESSAGE;
+    }
   });
 
   it('an abort cancels the whole array: every task CANCELLED, those not started never run, no container left running', async () => {

@@ -6,6 +6,7 @@ import { NotFoundError, NotSupportedError } from '../../../src/domain/errors.js'
 import { FINAL_STATES } from '../../../src/domain/execution.js';
 import { ExecutorService } from '../../../src/domain/services/executor.service.js';
 import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files.adapter.js';
+import { TIMEOUT_MESSAGE } from '../../fakes/cloudrun/fake-state.js';
 import { fakeRecordOf, useCloudRun, shellJob, waitUntil, type CloudRunHarness } from './cloudrun-harness.js';
 
 describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_000 }, () => {
@@ -49,6 +50,24 @@ describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_00
     assert.ok(Date.now() - started < 15_000, 'stopped at the deadline, not at the end of the sleep');
   });
 
+  it('reports a timeout Cloud Run words otherwise as TIMED_OUT, from its task facts, and a quick failure as FAILED', async () => {
+    h.fake.state.timeoutMessage = 'Task exceeded the maximum allowed run time.';
+    try {
+      const slow = await h.plan(shellJob('reworded-timeout', 'sleep 30'), { timeout: { timeoutSeconds: 1 } });
+      const quick = await h.plan(shellJob('reworded-failure', 'exit 4'), { timeout: { timeoutSeconds: 1 } });
+      await h.adapter.launch(slow);
+      await h.adapter.launch(quick);
+      const [timedOut, failed] = await Promise.all([h.adapter.wait(slow.executionId), h.adapter.wait(quick.executionId)]);
+      assert.equal(fakeRecordOf(h, slow.executionId).execution.conditions?.find((c) => c.type === 'Completed')?.message, 'Task exceeded the maximum allowed run time.');
+      assert.equal(timedOut.state, 'TIMED_OUT');
+      assert.equal(timedOut.message, 'timeout of 1s reached (Task exceeded the maximum allowed run time.)');
+      assert.deepEqual([failed.state, failed.exitCode], ['FAILED', 4]);
+      assert.equal((await h.newAdapter().getStatus(slow.executionId))?.state, 'TIMED_OUT', 'another process reads it the same way');
+    } finally {
+      h.fake.state.timeoutMessage = TIMEOUT_MESSAGE;
+    }
+  });
+
   it('cancels a running execution: CANCELLED, and cancelling again changes nothing', async () => {
     const spec = await h.plan(shellJob('cancelled', 'sleep 30'));
     await h.adapter.launch(spec);
@@ -70,6 +89,22 @@ describe('CloudRunExecutorAdapter against the fake Cloud Run', { timeout: 180_00
     assert.equal((await h.adapter.wait(twice.executionId)).state, 'SUCCEEDED', 'the second attempt succeeds');
     assert.equal(fakeRecordOf(h, once.executionId).containers.length, 1);
     assert.equal(fakeRecordOf(h, twice.executionId).containers.length, 2, 'one container per attempt on the engine');
+  });
+
+  it('keeps an always-timing-out job within its timeout across 3 attempts: each gets a third (TIMED_OUT)', async (t) => {
+    const spec = await h.plan(shellJob('always-too-long', 'sleep 30'), { timeout: { timeoutSeconds: 6 }, retry: { maxAttemptsExecute: 3 } });
+    const started = Date.now();
+    await h.adapter.launch(spec);
+    const status = await h.adapter.wait(spec.executionId);
+    const elapsedMs = Date.now() - started;
+    t.diagnostic(`3 attempts of a 6 s timeout took ${elapsedMs} ms`);
+    assert.equal(status.state, 'TIMED_OUT');
+    assert.match(status.message ?? '', /timeout of 6s reached/);
+    const record = fakeRecordOf(h, spec.executionId);
+    assert.equal(Number(record.execution.template?.timeout?.seconds), 2, '6 s over 3 attempts');
+    assert.equal(record.containers.length, 3, 'every attempt ran');
+    assert.ok(elapsedMs >= 5_500, 'three attempts of 2 s');
+    assert.ok(elapsedMs < 14_000, `within the timeout plus container starts, far from 3 × 6 s (${elapsedMs} ms)`);
   });
 
   it('stops waiting when the signal aborts, with signal.reason, and the execution goes on', async () => {

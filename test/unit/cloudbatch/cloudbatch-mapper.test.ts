@@ -29,6 +29,15 @@ const ran = (final: string, finalEvent: BatchStatusEvent[] = []) => [
 ];
 
 describe('Cloud Batch mapper: requests', () => {
+  it('gives each attempt its share of the timeout, so that every attempt timing out still ends within it', () => {
+    const runDuration = (timeoutSeconds: number, maxAttemptsExecute: number) =>
+      createJobRequest(launchSpec({}, { timeout: { timeoutSeconds }, retry: { maxAttemptsExecute } }), SETTINGS, NO_OPTIONS).job?.taskGroups?.[0]?.taskSpec?.maxRunDuration;
+    assert.deepEqual(runDuration(12.2, 1), { seconds: 13 }, 'one attempt: the whole timeout, rounded up');
+    assert.deepEqual(runDuration(600, 3), { seconds: 200 });
+    assert.deepEqual(runDuration(10, 3), { seconds: 3 }, 'rounded down: 3 × 3 s ≤ 10 s');
+    assert.deepEqual(runDuration(2, 3), { seconds: 1 }, 'never below one second');
+  });
+
   it('derives a DNS-label job id from namespace, name and execution id, cut to 63 and starting with a letter', () => {
     assert.equal(jobIdOf({ jobNamespace: 'ns', jobName: 'train', executionId: '0123456789abcdef' }), 'ns-train-0123456789abcdef');
     const long = jobIdOf({ jobNamespace: 'namespace-of-twenty1', jobName: 'a-very-long-job-name-that-fills-forty-ch', executionId: '0123456789abcdef' });
@@ -66,7 +75,7 @@ describe('Cloud Batch mapper: requests', () => {
     assert.equal(group?.taskCount, 1);
     assert.equal(group?.taskEnvironments, undefined);
     const task = group?.taskSpec;
-    assert.deepEqual(task?.maxRunDuration, { seconds: 91 });
+    assert.deepEqual(task?.maxRunDuration, { seconds: 30 }, '90.5 s shared out over 3 attempts: 30 s each');
     assert.equal(task?.maxRetryCount, 2, 'maxAttemptsExecute 3 = 2 retries');
     assert.deepEqual(task?.volumes, [{ gcs: { remotePath: 'bucket/area/' }, mountPath: '/mnt/disks/staging' }]);
     assert.equal(task?.computeResource, undefined, 'no cpu, memory or machine type: Batch defaults');

@@ -65,6 +65,18 @@ describe('Cloud Run mapper: requests', () => {
     assert.equal(statusOf(executionOf(spec), undefined)?.executionId, spec.executionId, 'the record in the env is read back');
   });
 
+  it('gives each task attempt its share of the timeout, so that every attempt timing out still ends within it', () => {
+    const timeoutOf = (timeoutSeconds: number, maxAttemptsExecute: number) =>
+      runJobRequest('projects/p/locations/r/jobs/j', launchSpec({}, { timeout: { timeoutSeconds }, retry: { maxAttemptsExecute } })).overrides?.timeout;
+    assert.deepEqual(timeoutOf(12.2, 1), { seconds: 13 }, 'one attempt: the whole timeout, rounded up');
+    assert.deepEqual(timeoutOf(3600, 4), { seconds: 900 });
+    assert.deepEqual(timeoutOf(10, 3), { seconds: 3 }, 'rounded down: 3 × 3 s ≤ 10 s');
+    assert.deepEqual(timeoutOf(2, 3), { seconds: 1 }, 'never below one second');
+    for (const [total, attempts] of [[7, 2], [100, 7], [86_400, 10], [61.5, 4]] as const) {
+      assert.ok(Number(timeoutOf(total, attempts)?.seconds) * attempts <= total, `${attempts} attempts of ${total} s`);
+    }
+  });
+
   it('passes secretRefs as env variables Cloud Run reads from Secret Manager: a reference, no value', () => {
     const spec = launchSpec({ secretRefs: { TOKEN: 'projects/other-project/secrets/api-token/versions/latest' } });
     const env = runJobRequest('projects/p/locations/r/jobs/j', spec).overrides?.containerOverrides?.[0]?.env ?? [];

@@ -5,6 +5,7 @@ import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
 import type { ExecutionStatus, TaskStatus } from '../../../domain/result.js';
 import { TASK_INDEX_ENV, taskOutputDir } from '../../../domain/services/array-tasks.js';
 import { parseRecord, RECORD_KEYS, recordOf, type ExecutionRecord } from '../../shared/execution-record.js';
+import { attemptTimeoutSeconds } from '../shared/attempt-timeout.js';
 import { CONSOLE_BASE } from '../shared/gcp-options.js';
 import { locationOf, type GcpSettings } from '../shared/gcp-settings.js';
 import { enumIs, wholeSecondsDuration } from '../shared/protobuf.js';
@@ -74,7 +75,7 @@ export function createJobRequest(spec: LaunchSpec, settings: GcpSettings, option
       runnables: [...sidecars.map((s) => sidecarRunnable(s, volumes)), main],
       computeResource: computeResourceOf(spec.config).resource,
       volumes: [{ gcs: { remotePath: prefix ? `${bucket}/${prefix}/` : bucket }, mountPath: VM_STAGING_MOUNT }],
-      maxRunDuration: wholeSecondsDuration(spec.config.timeout.timeoutSeconds),
+      maxRunDuration: wholeSecondsDuration(attemptTimeoutSeconds(spec.config)), // per attempt: the timeout shared out
       maxRetryCount: spec.config.retry.maxAttemptsExecute - 1,
     },
   };

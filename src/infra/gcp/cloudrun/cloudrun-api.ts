@@ -22,6 +22,12 @@ interface Clients {
   readonly tasks: TasksClient;
 }
 
+/** One page of a ListExecutions answer. */
+export interface ExecutionsPage {
+  readonly executions: readonly RunExecution[];
+  readonly nextPageToken: string | undefined;
+}
+
 /** What RunJob did: started an execution (named, when the answer says so), or found its Job gone. */
 export type RunOutcome = { readonly kind: 'started'; readonly executionName: string | undefined } | { readonly kind: 'jobMissing' };
 
@@ -102,6 +108,15 @@ export class CloudRunApi {
   listExecutions(parent: string, pageSize?: number): AsyncIterable<RunExecution> {
     return gaxPaged(`listing the Cloud Run executions of ${parent}`, async (pageToken) =>
       (await this.executions()).listExecutions({ parent, pageSize, pageToken }, NO_AUTO_PAGINATION), { tolerated: [GrpcCode.NOT_FOUND], retry: this.retry });
+  }
+
+  /** One page of ListExecutions (newest first), for callers that count their calls; a deleted job has none. */
+  listExecutionsPage(parent: string, pageSize: number | undefined, pageToken: string | undefined): Promise<ExecutionsPage> {
+    const gone = new Map([[GrpcCode.NOT_FOUND, { executions: [], nextPageToken: undefined }]]);
+    return gaxCall(`listing the Cloud Run executions of ${parent}`, 'call', async () => {
+      const [executions, , response] = await (await this.executions()).listExecutions({ parent, pageSize, pageToken }, NO_AUTO_PAGINATION);
+      return { executions, nextPageToken: response?.nextPageToken || undefined };
+    }, gone);
   }
 
   /** Whether a job has any execution left (one page of one). */

@@ -2,6 +2,7 @@ import type { ExecutionState } from '../../../domain/execution.js';
 import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
 import { parseSecretVersion } from '../../../domain/secret-refs.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
+import { attemptTimeoutSeconds } from '../shared/attempt-timeout.js';
 import { CONSOLE_BASE } from '../shared/gcp-options.js';
 import type { StagingBucket } from '../shared/gcp-settings.js';
 import { parseRecord, RECORD_KEYS, recordOf, type ExecutionRecord } from '../../shared/execution-record.js';
@@ -65,7 +66,8 @@ export function buildJob(definition: JobDefinition, stagingBucket: StagingBucket
 }
 
 /**
- * RunJob with this execution's args, env, task count (1, or the array's) and its timeout (per task). The
+ * RunJob with this execution's args, env, task count (1, or the array's) and its timeout per task attempt (the
+ * execution's timeout shared out over its attempts: attemptTimeoutSeconds). The
  * execution record goes into the env: Cloud Run copies overrides into the Execution's task template, and
  * RunJob overrides cannot set labels.
  */
@@ -78,7 +80,7 @@ export function runJobRequest(jobName: string, spec: LaunchSpec): RunJobRequest 
       // Empty args keep the image's own command: a single run's template sets none (an array needs args).
       containerOverrides: [{ name: MAIN_CONTAINER, args: [...spec.args], env }],
       taskCount: spec.array?.count ?? 1,
-      timeout: wholeSecondsDuration(spec.config.timeout.timeoutSeconds),
+      timeout: wholeSecondsDuration(attemptTimeoutSeconds(spec.config)),
     },
   };
 }

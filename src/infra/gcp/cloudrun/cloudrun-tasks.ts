@@ -2,7 +2,8 @@ import { isFinal, type ExecutionState, type FinalState } from '../../../domain/e
 import type { ExecutionStatus, TaskStatus } from '../../../domain/result.js';
 import { dateOf, enumIs } from '../shared/protobuf.js';
 import type { RunExecution, RunTask } from './cloudrun-api.js';
-import { completedCondition, envOfExecution, exitCodeOf, messageOf, TIMEOUT_REACHED } from './cloudrun-mapper.js';
+import { completedCondition, envOfExecution, exitCodeOf, messageOf } from './cloudrun-mapper.js';
+import { taskTimedOut } from './cloudrun-timeout.js';
 import { ARRAY_MARKER } from './cloudrun-options.js';
 
 /**
@@ -16,7 +17,7 @@ export function isArrayExecution(execution: RunExecution): boolean {
 }
 
 /**
- * A task's state from its `Completed` condition: the execution reason tells a cancelled task, the message a
+ * A task's state from its `Completed` condition: the execution reason tells a cancelled task, taskTimedOut a
  * timed-out one. A task that completed without a terminal condition succeeded only if its last attempt says
  * so (exit code 0, status OK); one that never got to run is pending.
  */
@@ -27,7 +28,7 @@ export function taskStateOf(task: RunTask): ExecutionState {
   if (!succeeded && !failed && !task.completionTime) return task.startTime ? 'RUNNING' : 'PENDING';
   if (enumIs(completed?.executionReason, 'CANCELLED', 3)) return 'CANCELLED';
   if (succeeded) return 'SUCCEEDED';
-  if ((completed?.message ?? '').includes(TIMEOUT_REACHED)) return 'TIMED_OUT';
+  if (taskTimedOut(task)) return 'TIMED_OUT';
   const last = task.lastAttemptResult;
   if (!failed && last && !exitCodeOf(task) && !Number(last.status?.code ?? 0)) return 'SUCCEEDED';
   return 'FAILED';
@@ -66,8 +67,16 @@ export function arrayStatusOf(status: ExecutionStatus, execution: RunExecution, 
   const statuses = taskStatusesOf(count, tasks, status);
   const firstUnsuccessful = statuses.find((task) => task.state !== 'SUCCEEDED');
   if (!firstUnsuccessful) return { ...status, tasks: statuses };
+  if (timedOutByTasks(status, statuses)) {
+    return { ...status, state: 'TIMED_OUT', exitCode: undefined, message: messageOf(status.message, 'TIMED_OUT', status.timeoutSeconds, 'execution'), tasks: statuses };
+  }
   const state = status.state === 'SUCCEEDED' ? 'FAILED' : status.state;
   const message = status.state === 'SUCCEEDED' ? `task ${firstUnsuccessful.index} ended ${firstUnsuccessful.state}` : status.message;
   const exitCode = statuses.find((task) => task.state !== 'SUCCEEDED' && task.exitCode !== undefined)?.exitCode;
   return { ...status, state, exitCode, message, tasks: statuses };
+}
+
+/** A FAILED array none of whose tasks failed but one timed out: a timeout, however Cloud Run worded its message. */
+function timedOutByTasks(status: ExecutionStatus, tasks: readonly TaskStatus[]): boolean {
+  return status.state === 'FAILED' && tasks.some((t) => t.state === 'TIMED_OUT') && !tasks.some((t) => t.state === 'FAILED');
 }

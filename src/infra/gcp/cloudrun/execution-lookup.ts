@@ -1,17 +1,32 @@
 import { isFinal } from '../../../domain/execution.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
+import { dateOf } from '../shared/protobuf.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
-import { exitCodeOf, recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
+import { recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
 import { arrayStatusOf, isArrayExecution } from './cloudrun-tasks.js';
+import { singleStatusOf } from './cloudrun-timeout.js';
+import { executionPages } from './execution-pages.js';
 
 const MAX_REMEMBERED = 10_000;
+/** Calls one search by id may make (README, Cloud Run): the first search of a process reaches this many pages. */
+export const SEARCH_MAX_PAGES = 5;
+/** Executions asked per page of a search (Cloud Run may answer fewer). */
+export const SEARCH_PAGE_SIZE = 1000;
+/** A listing may show an execution late: a search reads again what is this much older than the last one's newest. */
+const LISTING_LAG_MS = 60_000;
 
 /**
- * Finds executions by smartjob execution id. Names this process launched are remembered; any other id is
- * searched in every job of the service's location (`jobs/-`), by the record on its task template.
+ * Finds executions by smartjob execution id. Names this process launched or met in a listing are remembered
+ * (GetExecution, one call); any other id is searched in every job of the service's location (`jobs/-`, newest
+ * first, by the record on the task template), at most SEARCH_MAX_PAGES calls. A search that misses remembers
+ * how far it read: the next one stops where that began (less LISTING_LAG_MS), so repeated misses, e.g. a poll
+ * each tick, read only what was created since. Cloud Run has no filter or index by env, so the reach is bounded
+ * too: an execution older than the first search's pages is not found by id (it still is by `list`).
  */
 export class ExecutionLookup {
   private readonly names = new Map<string, string>();
+  /** Creation time (ms) of the newest execution the last complete search read: older ones were read then. */
+  private searchedFrom: number | undefined;
 
   constructor(private readonly api: CloudRunApi) {}
 
@@ -38,12 +53,27 @@ export class ExecutionLookup {
       if (!execution) this.names.delete(executionId);
       return execution;
     }
-    for await (const execution of this.api.listExecutions(`${this.api.location}/jobs/-`)) {
-      if (recordOfExecution(execution)?.executionId === executionId) {
-        this.remember(executionId, execution.name as string);
-        return execution;
+    return this.search(executionId);
+  }
+
+  /** Newest first, remembering every smartjob execution met; a found one ends it early (and leaves searchedFrom). */
+  private async search(executionId: string): Promise<RunExecution | undefined> {
+    const stopBefore = this.searchedFrom === undefined ? undefined : this.searchedFrom - LISTING_LAG_MS;
+    let newest = this.searchedFrom;
+    for await (const page of executionPages(this.api, `${this.api.location}/jobs/-`, SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE)) {
+      for (const execution of page) {
+        const created = dateOf(execution.createTime)?.getTime();
+        if (created !== undefined && stopBefore !== undefined && created < stopBefore) {
+          this.searchedFrom = newest;
+          return undefined;
+        }
+        if (created !== undefined) newest = Math.max(newest ?? created, created);
+        const recorded = recordOfExecution(execution)?.executionId;
+        if (recorded !== undefined) this.remember(recorded, execution.name as string);
+        if (recorded === executionId) return execution;
       }
     }
+    this.searchedFrom = newest;
     return undefined;
   }
 
@@ -57,7 +87,7 @@ export class ExecutionLookup {
       const status = statusOf(execution, undefined);
       return status && isFinal(state) ? arrayStatusOf(status, execution, await this.api.allTasks(execution.name as string)) : status;
     }
-    const exitCode = state === 'FAILED' ? exitCodeOf(await this.api.firstTask(execution.name as string)) : undefined;
-    return statusOf(execution, exitCode);
+    // A failed one's task gives its exit code, and tells a timeout worded otherwise (singleStatusOf).
+    return singleStatusOf(execution, state === 'FAILED' ? await this.api.firstTask(execution.name as string) : undefined);
   }
 }

@@ -1,6 +1,7 @@
 import { isRetryable, SchedulingError, ValidationError } from '../../../domain/errors.js';
 import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
 import { abortable } from '../../shared/abort.js';
+import { attemptTimeoutSeconds } from '../shared/attempt-timeout.js';
 import type { GcpSettings } from '../shared/gcp-settings.js';
 import type { CloudRunApi, RunOutcome } from './cloudrun-api.js';
 import { buildJob, runJobRequest } from './cloudrun-mapper.js';
@@ -29,7 +30,7 @@ export async function launchExecution(deps: LaunchDeps, settings: GcpSettings, s
   checkArrayCommand(spec); // the service checked it before staging (checkLaunch); a direct caller gets it here
   const definition = jobDefinitionOf({ namespace: spec.jobNamespace, name: spec.jobName, image: spec.image }, settings, spec.config, spec.array);
   const jobName = `projects/${settings.project}/locations/${settings.region}/jobs/${jobIdOf(definition)}`;
-  const build = () => buildJob(definition, settings.stagingBucket, spec.config.timeout.timeoutSeconds);
+  const build = () => buildJob(definition, settings.stagingBucket, attemptTimeoutSeconds(spec.config));
   await abortable(jobs.ensure(jobName, build), signal);
   let outcome = await runOrDiscard(deps, jobName, spec, signal);
   if (outcome.kind === 'jobMissing') {

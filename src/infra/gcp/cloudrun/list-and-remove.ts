@@ -1,3 +1,4 @@
+import { BackendError } from '../../../domain/errors.js';
 import type { ListFilter } from '../../../domain/ports/executor.port.js';
 import type { LoggerPort } from '../../../domain/ports/logger.port.js';
 import type { ExecutionStatus } from '../../../domain/result.js';
@@ -30,10 +31,20 @@ export async function listStatuses(api: CloudRunApi, lookup: ExecutionLookup, fi
  */
 export async function removeExecution(api: CloudRunApi, jobs: JobRegistry, execution: RunExecution, logger: LoggerPort): Promise<void> {
   const executionName = execution.name as string;
-  const jobName = execution.job || executionName.slice(0, executionName.lastIndexOf('/executions/'));
+  const jobName = jobNameOfExecution(executionName);
   await api.deleteExecution(executionName);
   if (await api.hasExecutions(jobName)) return;
   jobs.forget(jobName);
   await api.deleteJob(jobName);
   logger.info(`deleted Cloud Run job ${jobName}: it had no execution left`);
+}
+
+/**
+ * `projects/p/locations/l/jobs/j/executions/e` → `projects/p/locations/l/jobs/j`. From the execution's own name,
+ * never from `Execution.job`: Cloud Run fills that with the job's short id, which no Jobs call accepts.
+ */
+export function jobNameOfExecution(executionName: string): string {
+  const at = executionName.lastIndexOf('/executions/');
+  if (at < 0) throw new BackendError(`Cloud Run answered an execution name without a job: ${executionName}`);
+  return executionName.slice(0, at);
 }

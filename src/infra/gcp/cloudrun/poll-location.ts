@@ -2,46 +2,63 @@ import { NotFoundError } from '../../../domain/errors.js';
 import { isFinal } from '../../../domain/execution.js';
 import { outcomeOfPollError, type Awaited, type PollLocation, type PollOutcome } from '../shared/poll-location.js';
 import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
-import { recordOfExecution, stateOf, statusOf } from './cloudrun-mapper.js';
+import { stateOf, statusOf } from './cloudrun-mapper.js';
+import { executionPages } from './execution-pages.js';
 import type { ExecutionLookup } from './execution-lookup.js';
+
+/** ListExecutions calls one poll of a location makes at most (README, Cloud Run): the awaited ones are usually the newest. */
+export const POLL_MAX_PAGES = 3;
 
 /**
  * Cloud Run's poll of one location for the shared poller: ListExecutions on `jobs/-`, paged until every
- * awaited execution was seen or the pages end, then GetExecution for an awaited one the listing missed
- * (created after the listing began, or not listed yet). ListExecutions has no filter or order; Cloud Run
- * lists the newest first, where the awaited executions usually are.
+ * awaited execution was seen, the pages end or POLL_MAX_PAGES were read, then GetExecution for an awaited one
+ * the listing missed (older than those pages, or not listed yet). An id known by no name yet (launched by
+ * another process) is searched once by the lookup (bounded, see ExecutionLookup); found, it has a name from
+ * then on, else its wait ends NotFound. ListExecutions has no filter or order; Cloud Run lists the newest first.
  */
 export function cloudRunPollLocation(api: CloudRunApi, lookup: ExecutionLookup): PollLocation {
   return async (location, awaited, stillAwaited) => {
     const outcomes = new Map<string, PollOutcome>();
-    let listed: Map<string, RunExecution>;
-    try {
-      listed = await listAwaited(api, location, awaited);
-    } catch (error) {
-      for (const { executionId } of awaited) outcomes.set(executionId, outcomeOfPollError(error, executionId));
-      return outcomes;
+    const found = new Map<string, RunExecution>();
+    const named: Awaited[] = [];
+    for (const one of awaited) {
+      const name = one.name ?? lookup.knownName(one.executionId);
+      if (name) named.push({ ...one, name });
+      else await searchFor(lookup, one, found, outcomes); // one after the other: a second search reads only what is new
     }
-    await Promise.all(
-      awaited.map(async (one) => outcomes.set(one.executionId, await outcomeOf(api, lookup, one, listed.get(one.executionId), stillAwaited))),
-    );
+    try {
+      for (const [executionId, execution] of await listAwaited(api, location, named)) found.set(executionId, execution);
+    } catch (error) {
+      for (const { executionId } of named) outcomes.set(executionId, outcomeOfPollError(error, executionId));
+    }
+    const names = new Map(named.map((one) => [one.executionId, one.name]));
+    const open = awaited.filter((one) => !outcomes.has(one.executionId)).map((one) => ({ ...one, name: names.get(one.executionId) }));
+    await Promise.all(open.map(async (one) => outcomes.set(one.executionId, await outcomeOf(api, lookup, one, found.get(one.executionId), stillAwaited))));
     return outcomes;
   };
 }
 
-/** Awaited executions found in the listing, by smartjob id: by name when known, else by their record. */
-async function listAwaited(api: CloudRunApi, location: string, awaited: readonly Awaited[]): Promise<Map<string, RunExecution>> {
-  const byName = new Map<string, string>();
-  const unnamed = new Set<string>();
-  for (const { executionId, name } of awaited) {
-    if (name) byName.set(name, executionId);
-    else unnamed.add(executionId);
+/** An id known by no name: the lookup's bounded search, found or NotFound (a failed search: per its error). */
+async function searchFor(lookup: ExecutionLookup, { executionId }: Awaited, found: Map<string, RunExecution>, outcomes: Map<string, PollOutcome>): Promise<void> {
+  try {
+    const execution = await lookup.find(executionId);
+    if (execution) found.set(executionId, execution);
+    else outcomes.set(executionId, { kind: 'failed', error: notFound(executionId, undefined) });
+  } catch (error) {
+    outcomes.set(executionId, outcomeOfPollError(error, executionId));
   }
+}
+
+/** Awaited executions (each named) found in at most POLL_MAX_PAGES pages of the listing, by smartjob id. */
+async function listAwaited(api: CloudRunApi, location: string, awaited: readonly Awaited[]): Promise<Map<string, RunExecution>> {
   const found = new Map<string, RunExecution>();
-  for await (const execution of api.listExecutions(`${location}/jobs/-`)) {
-    const recorded = recordOfExecution(execution)?.executionId;
-    const executionId = byName.get(execution.name ?? '') ?? (recorded !== undefined && unnamed.has(recorded) ? recorded : undefined);
-    if (executionId === undefined || found.has(executionId)) continue;
-    found.set(executionId, execution);
+  if (awaited.length === 0) return found;
+  const byName = new Map(awaited.map(({ executionId, name }) => [name as string, executionId]));
+  for await (const page of executionPages(api, `${location}/jobs/-`, POLL_MAX_PAGES)) {
+    for (const execution of page) {
+      const executionId = byName.get(execution.name ?? '');
+      if (executionId !== undefined) found.set(executionId, execution);
+    }
     if (found.size === awaited.length) break; // the rest of the pages holds nothing awaited
   }
   return found;

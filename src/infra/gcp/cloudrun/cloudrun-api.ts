@@ -116,7 +116,7 @@ export class CloudRunApi {
     return gaxCall(`listing the Cloud Run executions of ${parent}`, 'call', async () => {
       const [executions, , response] = await (await this.executions()).listExecutions({ parent, pageSize, pageToken }, NO_AUTO_PAGINATION);
       return { executions, nextPageToken: response?.nextPageToken || undefined };
-    }, gone);
+    }, gone, this.retry);
   }
 
   /** Whether a job has any execution left (one page of one). */

@@ -81,7 +81,7 @@ describe('CLI usage errors', () => {
       assert.equal(code, 0);
       assert.match(stdout, new RegExp(`^smartjob ${command}: .+\\n\\nUsage: smartjob ${command}`));
       assert.match(stdout, new RegExp(`Examples:\\n  smartjob ${command}|Examples:\\n  id=\\$\\(smartjob ${command}`));
-      assert.match(stdout, /Exit codes: 0 succeeded, 1 the job failed, 2 timed out, 3 cancelled, 64 usage error, 69 backend unavailable, 70 other error/);
+      assert.match(stdout, /Exit codes: 0 succeeded, 1 the job failed, 2 timed out, 3 cancelled, 64 usage error, 69 backend unavailable, 70 other error, 130 interrupted \(Ctrl-C\), 143 terminated \(SIGTERM\)/);
     }
     const overview = await fx.cli([]);
     assert.equal(overview.code, 0);
@@ -106,6 +106,24 @@ describe('CLI usage errors', () => {
   it("--env '=value' is refused without echoing the value", async () => {
     const stderr = await refused(run('--env', '=s3cr3t-value'), '--env');
     assert.doesNotMatch(stderr, /s3cr3t-value/);
+  });
+
+  it('a secret value is never quoted in a usage error: NAME= forgotten, or split on commas from SMARTJOB_SECRET_ENV', async () => {
+    assert.doesNotMatch(await refused(run('--secret-env', 's3cr3tvalue'), '--secret-env'), /s3cr3tvalue/);
+    const env = { SMARTJOB_SECRET_ENV: 'T=abc,def-s3cr3t' };
+    const outcome = await fx.cli(run(), { env });
+    assert.equal(outcome.code, 64, outcome.stderr);
+    assert.match(outcome.stderr, /`--secret-env` \(from SMARTJOB_SECRET_ENV\).*one NAME=VALUE per line or a JSON object/);
+    assert.doesNotMatch(outcome.stderr, /def-s3cr3t/);
+  });
+
+  it('a value with a comma comes through SMARTJOB_SECRET_ENV and SMARTJOB_ENV (one per line, or a JSON object)', async () => {
+    const check = '[ "$T" = "abc,def" ] && [ "$U" = "x,y" ] && [ "$P" = "1,2" ] && echo both-whole';
+    const env = { SMARTJOB_SECRET_ENV: 'T=abc,def\nU=x,y', SMARTJOB_ENV: '{"P": "1,2"}' };
+    const outcome = await fx.cli(['run', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'commas', '--follow', '--', 'sh', '-c', check], { env });
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stdout, /both-whole/);
+    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
   });
 
   it('cancel of a finished execution says it had already ended', async () => {

@@ -29,6 +29,28 @@ describe('CLI settings (no process, no daemon)', () => {
     assert.throws(() => new Settings(EVERY_FLAG, { label: ['novalue'] }, {}, undefined).map('label'), usage('--label', /without '='/));
   });
 
+  it('never quotes a --secret-env item in an error: a forgotten NAME=, a comma-split fragment of a variable', () => {
+    const secretEnv = (flags: Record<string, unknown>, env: NodeJS.ProcessEnv) => () => new Settings(EVERY_FLAG, flags, env, undefined).map('secret-env', { fromEnv: true });
+    const silent = (value: string, pattern: RegExp) => (e: unknown) => e instanceof UsageError && e.flag === '--secret-env' && pattern.test(e.message) && !e.message.includes(value);
+    assert.throws(secretEnv({ 'secret-env': ['s3cr3t'] }, {}), silent('s3cr3t', /not shown.*without '='/));
+    assert.throws(secretEnv({}, { SMARTJOB_SECRET_ENV: 'T=abc,def-secret' }), silent('def-secret', /from SMARTJOB_SECRET_ENV.*one NAME=VALUE per line or a JSON object/));
+    assert.throws(secretEnv({}, { SMARTJOB_SECRET_ENV: '{"T": 1}' }), silent('"T"', /JSON object of strings/));
+    assert.throws(() => new Settings(EVERY_FLAG, { 'secret-ref': ['projects-x'] }, {}, undefined).map('secret-ref'), (e: unknown) => e instanceof UsageError && !e.message.includes('projects-x'));
+  });
+
+  it('reads a repeatable flag\'s variable as lines, a JSON array or object, or comma-separated: values may hold commas', () => {
+    const map = (name: string, value: string) => new Settings(EVERY_FLAG, {}, { [`SMARTJOB_${name.toUpperCase().replace('-', '_')}`]: value }, undefined).map(name);
+    assert.deepEqual(map('secret-env', 'T=abc,def\nU=x,y\n'), { T: 'abc,def', U: 'x,y' });
+    assert.deepEqual(map('env', '{"A": "1,2", "B": "=b"}'), { A: '1,2', B: '=b' });
+    assert.deepEqual(map('label', '["team=ml,ops"]'), { team: 'ml,ops' });
+    assert.deepEqual(map('env', 'A=1,B=2'), { A: '1', B: '2' });
+    const list = (value: string) => new Settings(EVERY_FLAG, {}, { SMARTJOB_INPUT: value }, undefined).list('input').items;
+    assert.deepEqual(list('a=./x,y.csv\nb=./z'), ['a=./x,y.csv', 'b=./z']);
+    assert.deepEqual(list('["a=./x,y.csv"]'), ['a=./x,y.csv']);
+    assert.deepEqual(list('a=./x,b=./y'), ['a=./x', 'b=./y']);
+    assert.throws(() => list('[not json'), usage('--input', /from SMARTJOB_INPUT.*not valid JSON/));
+  });
+
   it('reads booleans from variables strictly', () => {
     assert.equal(new Settings(EVERY_FLAG, {}, { SMARTJOB_JSON: 'yes' }, undefined).boolean('json'), true);
     assert.equal(new Settings(EVERY_FLAG, {}, { SMARTJOB_JSON: '0' }, undefined).boolean('json'), false);

@@ -14,6 +14,7 @@ export function backendOf(settings: Settings): BackendType {
 /** The service of the chosen backend, configured from the global flags. */
 export async function serviceFrom(settings: Settings, logger: LoggerPort): Promise<ExecutorService> {
   const backend = backendOf(settings);
+  warnUnused(settings, backend, logger);
   const project = settings.string('project');
   const gcsEndpoint = settings.string('gcs-endpoint');
   const apiEndpoint = settings.string('api-endpoint');
@@ -36,6 +37,23 @@ export async function serviceFrom(settings: Settings, logger: LoggerPort): Promi
     ...(backend === 'cloudbatch' && { cloudbatch: { ...placement, noExternalIpAddress: settings.boolean('no-external-ip') || undefined } }),
     ...(backend === 'vertex' && { vertex: placement }),
   });
+}
+
+/** Settings only some backends use; the others would drop them without a word. */
+const USED_BY: Readonly<Record<string, readonly BackendType[]>> = {
+  region: ['cloudrun', 'cloudbatch', 'vertex'],
+  'staging-bucket': ['cloudrun', 'cloudbatch', 'vertex'],
+  'service-account': ['cloudrun', 'cloudbatch', 'vertex'],
+  'api-endpoint': ['cloudrun', 'cloudbatch', 'vertex'],
+  'poll-interval': ['cloudrun', 'cloudbatch', 'vertex'],
+  'no-external-ip': ['cloudbatch'],
+};
+
+function warnUnused(settings: Settings, backend: BackendType, logger: LoggerPort): void {
+  for (const [name, backends] of Object.entries(USED_BY)) {
+    const origin = backends.includes(backend) ? undefined : settings.origin(name);
+    if (origin && (name !== 'no-external-ip' || settings.boolean(name))) logger.warn(`${origin} is ignored: the ${backend} backend does not use it (${backends.join(', ')} only)`);
+  }
 }
 
 /**

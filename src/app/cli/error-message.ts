@@ -1,5 +1,7 @@
 import { ConfigurationError, ImageUnavailableError, NotSupportedError, SmartJobError, ValidationError } from '../../domain/errors.js';
+import { exitCodeOfError } from './exit-codes.js';
 import type { FlagSpec } from './flags.js';
+import { UsageError } from './usage-error.js';
 
 /** What an SDK error's field (`job.name`, `inputs[2].localPath`…) was set by on the command line. */
 export interface FlagOrigins {
@@ -14,6 +16,7 @@ export function errorLine(error: unknown, origins: FlagOrigins): string {
     const flag = flagOfField(error.field, origins);
     return flag ? error.message.replace(`\`${error.field}\``, flag) : error.message;
   }
+  if (error instanceof ConfigurationError && error.setting === 'gcs') return gcsAccessLine(error.message);
   if (error instanceof ConfigurationError) {
     const flag = flagOfField(error.setting, origins);
     return flag ? error.message.replaceAll(`\`${error.setting}\``, flag) : error.message;
@@ -22,6 +25,12 @@ export function errorLine(error: unknown, origins: FlagOrigins): string {
   if (error instanceof NotSupportedError) return error.message.replaceAll('`secretEnvs`', '`--secret-env`').replaceAll('`secretRefs`', '`--secret-ref`');
   if (error instanceof SmartJobError) return error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The SDK's "no Cloud Storage access" refusal, with how to give it access from the command line instead of SDK options. */
+function gcsAccessLine(message: string): string {
+  const what = message.split(': set ')[0]!.replace('a GcsInput', 'a `--gcs-input`');
+  return `${what}: set \`--gcs-endpoint URL\` (or SMARTJOB_GCS_ENDPOINT, or \`gcsEndpoint\` in the config file), or the GOOGLE_APPLICATION_CREDENTIALS environment variable`;
 }
 
 /** `` `--env` (TOKEN) `` for `job.addEnvs.TOKEN`: the flag, and what in its value the rule is about. */
@@ -48,4 +57,10 @@ export function errorDetails(error: unknown): string {
     if (current !== undefined) parts.push('caused by:');
   }
   return `${parts.join('\n')}\n`;
+}
+
+/** The `{"error": …}` document of --json: the SDK's code (USAGE for a usage error, INTERNAL for a bug), the line, the exit code. */
+export function errorDocument(error: unknown, origins: FlagOrigins): { error: { code: string; message: string; exitCode: number } } {
+  const code = error instanceof UsageError ? 'USAGE' : error instanceof SmartJobError ? error.code : 'INTERNAL';
+  return { error: { code, message: errorLine(error, origins), exitCode: exitCodeOfError(error) } };
 }

@@ -14,7 +14,7 @@ export const EXIT = {
 } as const;
 
 export const EXIT_CODES_HELP =
-  'Exit codes: 0 succeeded, 1 the job failed, 2 timed out, 3 cancelled, 64 usage error, 69 backend unavailable, 70 other error, 130 interrupted (Ctrl-C).';
+  'Exit codes: 0 succeeded, 1 the job failed, 2 timed out, 3 cancelled, 64 usage error, 69 backend unavailable, 70 other error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).';
 
 export function exitCodeOfState(state: FinalState): number {
   switch (state) {

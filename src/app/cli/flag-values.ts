@@ -14,15 +14,27 @@ export function parseNumber(flag: string, text: string, rule: { readonly integer
 /**
  * `NAME=VALUE` → [NAME, VALUE]. The value is never quoted back in an error (it may be a secret); with `fromEnv`,
  * `NAME` alone takes the value of that variable in the CLI's own environment, as `docker run -e NAME` does.
+ * With `secret`, a pair without '=' is not quoted either: it may be a value whose `NAME=` was forgotten.
  */
-export function parseKeyValue(flag: string, pair: string, env: NodeJS.ProcessEnv, options: { readonly fromEnv?: boolean } = {}, via = ''): [string, string] {
+export function parseKeyValue(flag: string, pair: string, env: NodeJS.ProcessEnv, options: KeyValueRule = {}, via = ''): [string, string] {
   const at = pair.indexOf('=');
   if (at === 0) throw new UsageError(flag, "needs a NAME before '=' (NAME=VALUE)", via);
   if (at > 0) return [pair.slice(0, at), pair.slice(at + 1)];
-  if (!options.fromEnv) throw new UsageError(flag, `must look like NAME=VALUE, got '${pair}' without '='`, via);
+  const shown = options.secret ? 'an item (not shown: it may be a secret value)' : `'${pair}'`;
+  const hint = options.hint ?? '';
+  if (!options.fromEnv) throw new UsageError(flag, `must look like NAME=VALUE, got ${shown} without '='${hint}`, via);
   const value = env[pair];
-  if (value === undefined) throw new UsageError(flag, `names '${pair}', which is not set in this environment (give NAME=VALUE)`, via);
+  if (value === undefined) throw new UsageError(flag, `got ${shown} without '=' that names no variable set in this environment (give NAME=VALUE)${hint}`, via);
   return [pair, value];
+}
+
+export interface KeyValueRule {
+  /** NAME alone copies this process's variable. */
+  readonly fromEnv?: boolean;
+  /** Never quote the item in an error. */
+  readonly secret?: boolean;
+  /** Appended to an error about a missing '='. */
+  readonly hint?: string;
 }
 
 /** One of `allowed` (case-insensitive); the error lists them. */

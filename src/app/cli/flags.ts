@@ -17,6 +17,8 @@ export interface FlagSpec {
   readonly inFile?: boolean;
   /** The SDK field(s) it fills, e.g. 'executionConfig.cpu'; errors about them name this flag. */
   readonly field?: string;
+  /** Its values are secrets (or name them): never quoted back in an error. */
+  readonly secret?: boolean;
 }
 
 const f = (name: string, type: FlagType, help: string, extra: Omit<FlagSpec, 'name' | 'type' | 'help'> = {}): FlagSpec => ({ name, type, help, ...extra });
@@ -50,8 +52,8 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   f('script', 'string', 'local Python script, staged and run as `python SCRIPT ARGS...`', { value: 'PATH', field: 'job.pythonScriptPath' }),
   f('env', 'map', 'environment variable of the job (repeatable); NAME alone copies it from here', { value: 'K=V', field: 'addEnvs' }),
   f('env-file', 'list', 'file of K=V lines for the job environment (repeatable)', { value: 'FILE' }),
-  f('secret-env', 'map', 'like --env, but the value is masked everywhere and never recorded', { value: 'K=V', field: 'secretEnvs' }),
-  f('secret-ref', 'map', 'env variable read from Secret Manager by the platform (cloudrun)', { value: 'K=projects/P/secrets/S/versions/V', field: 'secretRefs' }),
+  f('secret-env', 'map', 'like --env, but the value is masked everywhere and never recorded', { value: 'K=V', field: 'secretEnvs', secret: true }),
+  f('secret-ref', 'map', 'env variable read from Secret Manager by the platform (cloudrun)', { value: 'K=projects/P/secrets/S/versions/V', field: 'secretRefs', secret: true }),
   f('input', 'list', 'local file copied into the input directory as NAME (repeatable)', { value: 'NAME=PATH', field: 'inputs' }),
   f('gcs-input', 'list', 'Cloud Storage object copied into the input directory (repeatable)', { value: 'NAME=gs://…' }),
   f('json-input', 'list', 'JSON written into the input directory: NAME=@file or NAME=<json> (repeatable)', { value: 'NAME=@FILE' }),

@@ -3,8 +3,9 @@ import { EXIT_CODES_HELP } from './exit-codes.js';
 import { EXECUTION_FLAGS, GLOBAL_FLAGS, JOB_FLAGS, envName, type FlagSpec } from './flags.js';
 import { CONFIG_FILE } from './config-file.js';
 
-const SETTINGS_HELP = `Each flag can also come from its SMARTJOB_* variable (shown in brackets; repeatable flags: comma-separated) or from
-${CONFIG_FILE} in the working directory (or --config FILE), keys in camelCase: flag > variable > file.`;
+const SETTINGS_HELP = `Each flag can also come from its SMARTJOB_* variable (shown in brackets) or from ${CONFIG_FILE} in the
+working directory (or --config FILE), keys in camelCase: flag > variable > file. A repeatable flag's variable holds
+one item per line, a JSON array (K=V flags: or a JSON object), or comma-separated items (then no value has a comma).`;
 
 export function overviewHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

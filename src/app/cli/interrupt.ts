@@ -1,3 +1,5 @@
+import type { Output } from './output.js';
+
 /** Exit codes of a process ended by a signal, as shells report them (128 + signal number). */
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 export type StopSignal = keyof typeof SIGNAL_EXIT;
@@ -49,4 +51,9 @@ export class Interrupts {
     }
     void this.handlers.onSecond(this.first);
   }
+}
+
+/** With --json, an interrupted command still leaves one document on stdout (unless it has begun its own). */
+export function reportInterrupted(output: Output, signal: StopSignal, message: string): void {
+  if (output.json && !output.hasDocument) output.document({ error: { code: 'INTERRUPTED', message, exitCode: SIGNAL_EXIT[signal] } });
 }

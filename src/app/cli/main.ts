@@ -6,7 +6,7 @@ import { serviceFrom } from './backend-service.js';
 import { COMMANDS, EVERY_FLAG, commandNamed } from './commands/index.js';
 import { loadConfigFile } from './config-file.js';
 import type { CommandContext } from './context.js';
-import { errorDetails, errorLine } from './error-message.js';
+import { errorDetails, errorDocument, errorLine } from './error-message.js';
 import { exitWhenFlushed } from './exit.js';
 import { EXIT, exitCodeOfError } from './exit-codes.js';
 import { fileKey, GLOBAL_FLAGS } from './flags.js';
@@ -18,7 +18,7 @@ import { UsageError } from './usage-error.js';
 const FILE_KEYS = new Set([...EVERY_FLAG.filter((f) => f.inFile !== false).map(fileKey), 'args']);
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let output = new Output(false);
+  let output = new Output(wantsJson(argv, env));
   let ctx: CommandContext | undefined;
   let debug = argv.includes('--debug');
   const { command: name, rest } = findCommand(argv, EVERY_FLAG);
@@ -39,14 +39,25 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     ctx = { line, settings, output, env, quiet: settings.boolean('quiet'), inputFlags: [], service: () => (service ??= serviceFrom(settings, logger)) };
     return await command.run(ctx);
   } catch (error) {
+    const origins = { specs: EVERY_FLAG, inputFlags: ctx?.inputFlags };
     const code = exitCodeOfError(error);
-    const message = errorLine(error, { specs: EVERY_FLAG, inputFlags: ctx?.inputFlags });
+    const message = errorLine(error, origins);
     const hint = code === EXIT.usage && name && commandNamed(name) ? ` (see \`smartjob ${name} --help\`)` : '';
-    if (output.json) output.document({ error: { code: (error as { code?: unknown }).code ?? 'USAGE', message, exitCode: code } });
+    if (output.json && !output.hasDocument) output.document(errorDocument(error, origins));
     output.err(`smartjob: ${message}${hint}\n`);
     if (debug) output.err(errorDetails(error));
     return code;
   }
+}
+
+/**
+ * --json (or SMARTJOB_JSON) as seen before the command line is parsed, so an error found while parsing it (an
+ * unknown flag or command, a bad config file) is a JSON document too. A bad SMARTJOB_JSON counts as no.
+ */
+function wantsJson(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  const end = argv.indexOf('--');
+  if ((end === -1 ? argv : argv.slice(0, end)).includes('--json')) return true;
+  return ['1', 'true', 'yes'].includes((env.SMARTJOB_JSON ?? '').toLowerCase());
 }
 
 function print(text: string): number {

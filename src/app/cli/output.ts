@@ -1,4 +1,5 @@
 import type { LoggerPort } from '../../domain/ports/logger.port.js';
+import { maskableValues, maskSecrets } from '../../domain/secret-mask.js';
 
 const CLEAR_LINE = '\r\x1b[2K';
 
@@ -7,8 +8,9 @@ const CLEAR_LINE = '\r\x1b[2K';
  * only) is cleared before any other text and drawn again after it.
  */
 export class Output {
-  private readonly secrets: string[] = [];
+  private secrets: string[] = [];
   private statusText: string | undefined;
+  private documentBegun = false;
 
   constructor(
     readonly json: boolean,
@@ -27,14 +29,11 @@ export class Output {
 
   /** Values to mask from now on (secret env values); very short ones would mask ordinary text and are left. */
   addSecrets(values: readonly string[]): void {
-    for (const value of values) if (value.length >= 4) this.secrets.push(value);
-    this.secrets.sort((a, b) => b.length - a.length);
+    this.secrets = maskableValues([...this.secrets, ...values]);
   }
 
   mask(text: string): string {
-    let masked = text;
-    for (const secret of this.secrets) masked = masked.replaceAll(secret, '***');
-    return masked;
+    return maskSecrets(text, this.secrets);
   }
 
   /** Text for stdout (a result, a table, the job's stdout). */
@@ -49,7 +48,18 @@ export class Output {
 
   /** The one JSON document of `--json`. */
   document(value: unknown): void {
+    this.beginDocument();
     this.out(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** A command that streams its document (logs --json) says so before the first byte: an error then ends it, not a second one. */
+  beginDocument(): void {
+    this.documentBegun = true;
+  }
+
+  /** Whether stdout already holds (the start of) the document. */
+  get hasDocument(): boolean {
+    return this.documentBegun;
   }
 
   /** Draws (or with undefined, clears) the live status line. */

@@ -1,7 +1,8 @@
 import type { ConfigFile } from './config-file.js';
 import { envName, fileKey, type FlagSpec } from './flags.js';
-import { parseKeyValue, parseNumber } from './flag-values.js';
+import { parseKeyValue, parseNumber, type KeyValueRule } from './flag-values.js';
 import { UsageError } from './usage-error.js';
+import { VARIABLE_FORMAT_HELP, VariableFormatError, variableItems, type VariableItems } from './variable-values.js';
 
 /** Where a value came from, for errors that name it. */
 interface Sourced<T> {
@@ -52,7 +53,7 @@ export class Settings {
     throw this.error(found, `must be true or false, got '${String(found.value)}'`);
   }
 
-  /** The highest layer that sets it (a variable holds a comma-separated list). */
+  /** The highest layer that sets it (a variable: see variableItems). */
   list(name: string): { readonly items: readonly string[]; readonly flag: string; readonly via: string } {
     const spec = this.spec(name);
     const flag = `--${name}`;
@@ -60,7 +61,10 @@ export class Settings {
     if (given && given.length > 0) return { items: given, flag, via: '' };
     const variable = envName(spec);
     const fromEnv = variable ? this.env[variable] : undefined;
-    if (fromEnv) return { items: fromEnv.split(',').filter((s) => s !== ''), flag, via: ` (from ${variable})` };
+    if (fromEnv) {
+      const read = this.fromVariable(flag, variable!, fromEnv, false);
+      return { items: read.kind === 'items' ? read.items : [], flag, via: ` (from ${variable})` };
+    }
     const inFile = this.fromFile(spec.name);
     if (inFile === undefined) return { items: [], flag, via: '' };
     const via = ` (from \`${fileKey(spec)}\` in ${this.file!.path})`;
@@ -73,9 +77,9 @@ export class Settings {
     const spec = this.spec(name);
     const flag = `--${name}`;
     const merged: Record<string, string> = {};
-    const add = (pairs: readonly string[], via: string) => {
+    const add = (pairs: readonly string[], via: string, rule: KeyValueRule = {}) => {
       for (const pair of pairs) {
-        const [key, value] = parseKeyValue(flag, pair, this.env, options, via);
+        const [key, value] = parseKeyValue(flag, pair, this.env, { ...options, secret: spec.secret, ...rule }, via);
         merged[key] = value;
       }
     };
@@ -88,9 +92,20 @@ export class Settings {
       } else throw new UsageError(flag, 'must be an object of strings or an array of K=V strings', via);
     }
     const variable = envName(spec);
-    if (variable && this.env[variable]) add(this.env[variable]!.split(',').filter((s) => s !== ''), ` (from ${variable})`);
+    if (variable && this.env[variable]) {
+      const read = this.fromVariable(flag, variable, this.env[variable]!, true);
+      if (read.kind === 'object') Object.assign(merged, read.entries);
+      // a comma inside a value splits it: say how to keep it whole
+      else add(read.items, ` (from ${variable})`, read.commaSeparated ? { hint: `; a value with commas needs ${variable} as one NAME=VALUE per line or a JSON object` } : {});
+    }
     add((this.flags[name] as string[] | undefined) ?? [], '');
     return merged;
+  }
+
+  /** Where a set scalar comes from: `` `--region` `` or `` `--region` (from SMARTJOB_REGION) ``; undefined when unset. */
+  origin(name: string): string | undefined {
+    const found = this.scalar(name);
+    return found && `\`${found.flag}\`${found.via}`;
   }
 
   /** Whether the command line or its variable sets the flag (then the config file does not count). */
@@ -118,6 +133,15 @@ export class Settings {
     const inFile = this.fromFile(spec.name);
     if (inFile !== undefined) return { value: inFile, flag, via: ` (from \`${fileKey(spec)}\` in ${this.file!.path})` };
     return undefined;
+  }
+
+  private fromVariable(flag: string, variable: string, text: string, allowObject: boolean): VariableItems {
+    try {
+      return variableItems(text, allowObject);
+    } catch (error) {
+      if (!(error instanceof VariableFormatError)) throw error;
+      throw new UsageError(flag, `${error.message} (${VARIABLE_FORMAT_HELP})`, ` (from ${variable})`);
+    }
   }
 
   private spec(name: string): FlagSpec {

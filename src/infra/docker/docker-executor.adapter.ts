@@ -12,6 +12,7 @@ import { DeadlineWatch } from './deadline-watch.js';
 import { containerLogStream, demuxLines } from './docker-logs.js';
 import { STAGING_MOUNT, type DockerExecutorSettings } from './docker-options.js';
 import { containerSpec, logCommand, statusFromInspect, type StopReason } from './docker-mapper.js';
+import { maskedLines, secretValuesOf } from './docker-secrets.js';
 import { stopContainerFor, untilExitOrDeadline } from './docker-stop.js';
 
 const PENDING_POLL_MS = 250;
@@ -139,10 +140,12 @@ export class DockerExecutorAdapter implements ExecutorPort {
     if (!isFinal(status.state)) await this.stopFor(container, 'cancelled');
   }
 
+  /** The job's lines with its secret values masked, in any process: the container says which of its variables are secrets. */
   async *logs(executionId: string, options?: LogOptions): AsyncIterable<LogLine> {
     const { container } = await this.require(executionId);
     try {
-      yield* demuxLines(await containerLogStream(container, options?.follow ?? false, options?.signal));
+      const maskable = secretValuesOf(await container.inspect());
+      yield* maskedLines(demuxLines(await containerLogStream(container, options?.follow ?? false, options?.signal)), maskable);
     } catch (error) {
       throw translateDockerError(error, `reading the logs of ${executionId}`);
     }

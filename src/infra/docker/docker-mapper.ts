@@ -4,6 +4,7 @@ import type { LaunchSpec } from '../../domain/ports/executor.port.js';
 import type { ExecutionStatus } from '../../domain/result.js';
 import { parseRecord, RECORD_KEYS, recordOf } from '../shared/execution-record.js';
 import { STAGING_MOUNT, type DockerExecutorSettings } from './docker-options.js';
+import { secretNamesLabel } from './docker-secrets.js';
 
 /**
  * Docker's messages, pure: a launch → its container's create options, an inspected container → its status.
@@ -52,7 +53,7 @@ export function containerSpec(spec: LaunchSpec, settings: Pick<DockerExecutorSet
 /** The record (the only one there is: no local database) and the user's labels, namespaced so they never overwrite it. */
 export function labelsFor(spec: LaunchSpec): Record<string, string> {
   const user = Object.entries(spec.config.labels ?? {}).map(([k, v]) => [`smartjob.user.${k}`, v]);
-  return { ...Object.fromEntries(user), ...recordOf(spec) };
+  return { ...Object.fromEntries(user), ...secretNamesLabel(spec), ...recordOf(spec) };
 }
 
 /** The command a person can paste to see the logs. */

@@ -62,6 +62,15 @@ describe('CLI on Cloud Run: the cloud flags reach the backend', { timeout: 180_0
     assert.match(logs.stderr, /not supported on the cloudrun backend; see https:\/\/console\.cloud\.google\.com\//);
   });
 
+  it('run --follow on Cloud Run prints the log URL (no log streaming there) and still waits for the result', async () => {
+    const ran = await fx.cli(['run', '--json', '--follow', ...cloud, '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'cloudfollow', '--', 'sh', '-c', 'echo hi']);
+    assert.equal(ran.code, 0, ran.stderr);
+    const result = JSON.parse(ran.stdout) as { state: string; logUrl: string };
+    assert.equal(result.state, 'SUCCEEDED');
+    assert.match(ran.stderr, /^smartjob: .*not supported on the cloudrun backend; see https:\/\/console\.cloud\.google\.com\/\S+/m);
+    assert.ok(ran.stderr.includes(result.logUrl), 'the URL printed is the execution\'s');
+  });
+
   it('refuses --secret-env on Cloud Run before anything is created, naming the variable', async () => {
     const executions = fake.state.executions.size;
     const ran = await fx.cli(['run', ...cloud, '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'nosecret', '--secret-env', 'TOKEN=hush-hush-hush', '--', 'true']);

@@ -24,6 +24,7 @@ describe('CLI: schedule → status → logs → attach → cleanup, across proce
     const id = scheduled.stdout.trim();
     assert.match(id, /^[0-9a-f]{16}$/, 'schedule prints the id alone on stdout');
     assert.match(scheduled.stderr, new RegExp(`smartjob attach ${id}`));
+    assert.match(scheduled.stderr, /its timeout is enforced by the next `smartjob status`, `list` or `attach` after its deadline/, 'says nothing watches it');
 
     const status = await json(['status', id]);
     assert.equal(status.executionId, id);
@@ -60,5 +61,42 @@ describe('CLI: schedule → status → logs → attach → cleanup, across proce
     assert.equal(gone.code, 70);
     assert.match(gone.stderr, /was not found/);
     assert.deepEqual(await json(['list', '--namespace', TEST_NAMESPACE]), []);
+  });
+
+  it("run, then logs in a new process: the job's output, kept after its container was removed (issue 14.3)", async () => {
+    const ran = await json(['run', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'kept', '--', 'sh', '-c', 'echo kept-out; echo kept-err >&2']);
+    assert.equal(ran.state, 'SUCCEEDED');
+    assert.deepEqual(await containersOf(fx.docker), [], 'run removed its container');
+    const logs = await fx.cli(['logs', ran.executionId]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, 'kept-out\n');
+    assert.equal(logs.stderr, 'kept-err\n');
+    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
+  });
+
+  it("schedule --wait waits as run does: the result document, the job's exit code, --follow streams its logs", async () => {
+    const job = (name: string, script: string) => ['--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', name, '--', 'sh', '-c', script];
+    const waited = await fx.cli(['schedule', '--wait', '--follow', '--json', ...job('waited', 'echo waited-line; echo "{\\"w\\":1}" > $OUTPUT_PATH/smartjob.json')]);
+    assert.equal(waited.code, 0, waited.stderr);
+    const result = JSON.parse(waited.stdout);
+    assert.deepEqual([result.state, result.jsonOutput], ['SUCCEEDED', { w: 1 }]);
+    assert.match(waited.stderr, /^waited-line$/m, 'with --json the logs go to stderr');
+    const failed = await fx.cli(['schedule', '--wait', '--quiet', ...job('waitfail', 'exit 3')]);
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stdout, /^FAILED in .*job exit code 3/);
+    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
+  });
+
+  it('attach --follow streams the logs of an execution another process scheduled, then prints its result', async () => {
+    const script = 'echo first; until [ -e $INPUT_PATH/go ]; do sleep 0.1; done; echo second';
+    const id = (await fx.cli(['schedule', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'attached', '--', 'sh', '-c', script])).stdout.trim();
+    const { baseDir } = await json(['status', id]);
+    const attaching = fx.start(['attach', '--follow', id]);
+    await attaching.waitForStderr(new RegExp(`execution ${id} RUNNING`));
+    await writeFile(join(fx.stagingDir, baseDir, 'input', 'go'), '');
+    const outcome = await attaching.outcome;
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stdout, new RegExp(`^first\\nsecond\\nSUCCEEDED in .*execution ${id}\\n`));
+    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
   });
 });

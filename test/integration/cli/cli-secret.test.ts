@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, TEST_NAMESPACE } from '../../support/docker.js';
 import { cliFixture, type CliFixture, type CliOutcome } from './cli-harness.js';
@@ -23,7 +24,7 @@ describe('CLI --secret-env: the value appears nowhere the CLI prints, --debug in
     assert.match(ran.stdout, /token ok, plain-value/, 'the job got it (and the check sees what the job printed)');
 
     // by name: the value comes from the CLI's own environment, as with docker run -e NAME
-    const scheduled = await fx.cli(['schedule', '--json', ...base, '--name', 'secret2', '--secret-env', 'EXPECTED_VALUE', '--', 'sh', '-c', 'echo "$EXPECTED_VALUE" | wc -c'], { env });
+    const scheduled = await fx.cli(['schedule', '--json', ...base, '--name', 'secret2', '--secret-env', 'EXPECTED_VALUE', '--', 'sh', '-c', 'echo "value: $EXPECTED_VALUE"; echo "$EXPECTED_VALUE" >&2'], { env });
     outcomes.push(scheduled);
     const { executionId } = JSON.parse(scheduled.stdout) as { executionId: string };
     for (const args of [['attach', executionId], ['status', executionId], ['list', '--namespace', TEST_NAMESPACE], ['logs', executionId]]) {
@@ -36,6 +37,27 @@ describe('CLI --secret-env: the value appears nowhere the CLI prints, --debug in
     assert.deepEqual(outcomes.slice(-3).map((o) => o.code), [64, 64, 70]);
     assert.ok(outcomes.slice(-1)[0]!.stderr.includes('    at '), '--debug printed a stack trace');
     assert.ok(!printed(outcomes).includes(SECRET), 'the secret was printed');
+    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
+  });
+
+  it('a job that prints its secret: `logs` from another process shows it masked, live and from the logs run() kept', async () => {
+    // run: the logs kept in the staging directory (logs.jsonl) are masked when written
+    const ran = await fx.cli(['run', '--json', ...base, '--name', 'printer', '--secret-env', `TOKEN=${SECRET}`, '--', 'sh', '-c', 'echo "token=$TOKEN"; echo "err $TOKEN" >&2']);
+    assert.equal(ran.code, 0, ran.stderr);
+    const { executionId, logUrl } = JSON.parse(ran.stdout) as { executionId: string; logUrl: string };
+    const kept = await readFile(new URL(logUrl), 'utf8');
+    assert.match(kept, /token=\*\*\*/);
+    assert.ok(!kept.includes(SECRET), 'the kept logs hold the secret');
+    const logs = await fx.cli(['logs', executionId]); // a new process: it was never given the value
+    assert.equal(logs.stdout, 'token=***\n');
+    assert.equal(logs.stderr, 'err ***\n');
+
+    // schedule: the container's live logs, read by a process that never saw the value
+    const scheduled = await fx.cli(['schedule', ...base, '--name', 'printer2', '--secret-env', `TOKEN=${SECRET}`, '--', 'sh', '-c', 'echo "live $TOKEN"; sleep 2; echo "later $TOKEN"']);
+    const id = scheduled.stdout.trim();
+    const followed = await fx.cli(['logs', '--follow', id]);
+    assert.equal(followed.stdout, 'live ***\nlater ***\n');
+    assert.ok(!printed([logs, followed, scheduled]).includes(SECRET));
     await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
   });
 

@@ -62,6 +62,7 @@ describe('CLI usage errors', () => {
       [['logs', '0123456789abcdef', '--', 'x'], '--'],
       [['cleanup', '--older-than', '-5'], '--older-than'],
       [['frobnicate'], 'frobnicate'],
+      [['schedule', '--follow', '--image', BUSYBOX_IMAGE, '--name', 'x', '--', 'true'], '--follow'],
     ];
     for (const [args, flag, env] of cases) {
       const outcome = await fx.cli(args, { env });
@@ -81,7 +82,7 @@ describe('CLI usage errors', () => {
       assert.equal(code, 0);
       assert.match(stdout, new RegExp(`^smartjob ${command}: .+\\n\\nUsage: smartjob ${command}`));
       assert.match(stdout, new RegExp(`Examples:\\n  smartjob ${command}|Examples:\\n  id=\\$\\(smartjob ${command}`));
-      assert.match(stdout, /Exit codes: 0 succeeded, 1 the job failed, 2 timed out, 3 cancelled, 64 usage error, 69 backend unavailable, 70 other error/);
+      assert.match(stdout, /Exit codes: 0 succeeded, 1 the job failed, 2 timed out, 3 cancelled, 64 usage error, 69 backend unavailable, 70 other error, 130 interrupted \(Ctrl-C\), 143 terminated \(SIGTERM\)/);
     }
     const overview = await fx.cli([]);
     assert.equal(overview.code, 0);
@@ -108,6 +109,44 @@ describe('CLI usage errors', () => {
     assert.doesNotMatch(stderr, /s3cr3t-value/);
   });
 
+  it('--json: a usage error found before the settings are read is one JSON document too (unknown flag, command, bad config)', async () => {
+    for (const args of [run('--json', '--bogus'), ['--json', 'frobnicate'], run('--json', '--config', '/nonexistent/smartjob.json')]) {
+      const outcome = await fx.cli(args);
+      assert.equal(outcome.code, 64, outcome.stderr);
+      const { error } = JSON.parse(outcome.stdout) as { error: { code: string; message: string; exitCode: number } };
+      assert.deepEqual([error.code, error.exitCode], ['USAGE', 64]);
+      assert.ok(outcome.stderr.includes(error.message), outcome.stderr);
+    }
+  });
+
+  it('--gcs-input on Docker without Cloud Storage access names the CLI flag and variable, not SDK options', async () => {
+    const env = { GOOGLE_APPLICATION_CREDENTIALS: '', STORAGE_EMULATOR_HOST: '', SMARTJOB_GCS_ENDPOINT: '' };
+    const outcome = await fx.cli(run('--gcs-input', 'data.csv=gs://bucket/data.csv'), { env });
+    assert.equal(outcome.code, 64, outcome.stderr);
+    assert.match(outcome.stderr, /`--gcs-input`.*`--gcs-endpoint URL` \(or SMARTJOB_GCS_ENDPOINT/);
+    assert.doesNotMatch(outcome.stderr, /getExecutorService|gcs\.apiEndpoint/);
+    assert.deepEqual(await containersOf(fx.docker), []);
+    assert.deepEqual(await readdir(fx.stagingDir), []);
+  });
+
+  it('a secret value is never quoted in a usage error: NAME= forgotten, or split on commas from SMARTJOB_SECRET_ENV', async () => {
+    assert.doesNotMatch(await refused(run('--secret-env', 's3cr3tvalue'), '--secret-env'), /s3cr3tvalue/);
+    const env = { SMARTJOB_SECRET_ENV: 'T=abc,def-s3cr3t' };
+    const outcome = await fx.cli(run(), { env });
+    assert.equal(outcome.code, 64, outcome.stderr);
+    assert.match(outcome.stderr, /`--secret-env` \(from SMARTJOB_SECRET_ENV\).*one NAME=VALUE per line or a JSON object/);
+    assert.doesNotMatch(outcome.stderr, /def-s3cr3t/);
+  });
+
+  it('a value with a comma comes through SMARTJOB_SECRET_ENV and SMARTJOB_ENV (one per line, or a JSON object)', async () => {
+    const check = '[ "$T" = "abc,def" ] && [ "$U" = "x,y" ] && [ "$P" = "1,2" ] && echo both-whole';
+    const env = { SMARTJOB_SECRET_ENV: 'T=abc,def\nU=x,y', SMARTJOB_ENV: '{"P": "1,2"}' };
+    const outcome = await fx.cli(['run', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'commas', '--follow', '--', 'sh', '-c', check], { env });
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stdout, /both-whole/);
+    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
+  });
+
   it('cancel of a finished execution says it had already ended', async () => {
     const scheduled = await fx.cli(['schedule', '--image', BUSYBOX_IMAGE, '--namespace', TEST_NAMESPACE, '--name', 'done', '--', 'true']);
     const executionId = scheduled.stdout.trim();
@@ -117,6 +156,15 @@ describe('CLI usage errors', () => {
     assert.match(human.stdout, /had already ended \(SUCCEEDED\): nothing to cancel/);
     const json = await fx.cli(['cancel', '--json', executionId]);
     assert.deepEqual(JSON.parse(json.stdout), { executionId, cancelled: false, state: 'SUCCEEDED' });
+    await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
+  });
+
+  it('cloud settings on Docker are warned about on stderr, each naming where it came from, not dropped silently', async () => {
+    const outcome = await fx.cli(run('--region', 'europe-west1', '--service-account', 'a@b.iam.gserviceaccount.com'), { env: { SMARTJOB_STAGING_BUCKET: 'gs://bucket' } });
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stderr, /`--region` is ignored: the docker backend does not use it/);
+    assert.match(outcome.stderr, /`--service-account` is ignored/);
+    assert.match(outcome.stderr, /`--staging-bucket` \(from SMARTJOB_STAGING_BUCKET\) is ignored/);
     await fx.cli(['cleanup', '--namespace', TEST_NAMESPACE]);
   });
 });

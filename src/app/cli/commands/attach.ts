@@ -3,7 +3,8 @@ import type { ExecutorService } from '../../../domain/services/executor.service.
 import { idOf, type Command, type CommandContext } from '../context.js';
 import { exitWhenFlushed } from '../exit.js';
 import { FOLLOW } from '../flags.js';
-import { Interrupts, SIGNAL_EXIT } from '../interrupt.js';
+import { Interrupts, reportInterrupted, SIGNAL_EXIT } from '../interrupt.js';
+import { leftBehindNote } from '../left-behind.js';
 import { reportResult, waitWithStatus } from './waiting.js';
 
 export const attachCommand: Command = {
@@ -12,7 +13,8 @@ export const attachCommand: Command = {
   usage: 'ID [--follow]',
   description: [
     'Waits for the end of an execution scheduled by any process, with the same status line, summary and exit code',
-    'as run. Its timeout is enforced by whoever waits. Ctrl-C stops waiting (exit 130); the execution goes on.',
+    'as run. Its timeout is enforced by whoever waits. Ctrl-C stops waiting (exit 130); the execution goes on (on',
+    'Docker, with no process watching it: its timeout is then enforced by the next status, list or attach).',
   ].join('\n'),
   flags: [FOLLOW],
   examples: ['smartjob attach 3f2a9c1e0b7d4a55', 'smartjob attach --json 3f2a9c1e0b7d4a55 | jq .state'],
@@ -30,7 +32,7 @@ export const attachCommand: Command = {
 export async function attachAndReport(ctx: CommandContext, service: ExecutorService, status: ExecutionStatus, launchedHere: boolean): Promise<number> {
   const id = status.executionId;
   const interrupts = new Interrupts({
-    onFirst: (signal) => ctx.output.err(`smartjob: ${signal}: stopped waiting; execution ${id} goes on: smartjob attach ${id}\n`),
+    onFirst: (signal) => ctx.output.err(`smartjob: ${signal}: stopped waiting; execution ${id} goes on: ${leftBehindNote(service.backend, id)}\n`),
     onSecond: (first) => exitWhenFlushed(SIGNAL_EXIT[first]),
   });
   try {
@@ -38,8 +40,9 @@ export async function attachAndReport(ctx: CommandContext, service: ExecutorServ
     const target = { backend: service.backend, executionId: id, created: status.created, logUrl: status.logUrl };
     return reportResult(ctx, await waitWithStatus(ctx, service, target, result, { follow: ctx.settings.boolean('follow'), launchedHere }));
   } catch (error) {
-    if (interrupts.received) return SIGNAL_EXIT[interrupts.received];
-    throw error;
+    if (!interrupts.received) throw error;
+    reportInterrupted(ctx.output, interrupts.received, `stopped waiting; execution ${id} goes on`);
+    return SIGNAL_EXIT[interrupts.received];
   } finally {
     interrupts.dispose();
   }

@@ -2,6 +2,7 @@ import { NotFoundError, NotSupportedError } from '../../../domain/errors.js';
 import type { ExecutionResult } from '../../../domain/result.js';
 import type { ExecutorService } from '../../../domain/services/executor.service.js';
 import type { CommandContext } from '../context.js';
+import { errorLine } from '../error-message.js';
 import { exitCodeOfState } from '../exit-codes.js';
 import { formatResult } from '../format.js';
 import { EventStateSource, PollingStateSource, type StateSource } from '../state-source.js';
@@ -25,11 +26,12 @@ export async function waitWithStatus(ctx: CommandContext, service: ExecutorServi
   const line = new StatusLine(ctx.output, target, ctx.quiet);
   const states = stateSourceFor(service, options.launchedHere);
   const stopWatching = states.watch(target.executionId, (status) => line.update(status));
-  const logs = follow ? followLogs(ctx, service, target.executionId) : undefined;
+  // handled at once: a stream that fails while the job runs must not become an unhandled rejection (exit 1)
+  const logs = follow ? followLogs(ctx, service, target.executionId).catch((error: unknown) => warnLogsLost(ctx, error)) : undefined;
   try {
     const outcome = await result;
     stopWatching();
-    if ((await logs) === 'replay') await printLogs(ctx, service, target.executionId, false);
+    if ((await logs) === 'replay') await printLogs(ctx, service, target.executionId, false).catch((error: unknown) => warnLogsLost(ctx, error));
     line.update(outcome);
     return outcome;
   } finally {
@@ -59,6 +61,12 @@ async function followLogs(ctx: CommandContext, service: ExecutorService, executi
     if (error instanceof NotFoundError) return 'replay';
     throw error;
   }
+}
+
+/** Not being able to show the logs is no reason to stop waiting for the job, nor to report its outcome wrongly. */
+function warnLogsLost(ctx: CommandContext, error: unknown): 'done' {
+  ctx.output.err(`smartjob: warning: cannot show the job's logs (${errorLine(error, { specs: [] })}); still waiting for the execution\n`);
+  return 'done';
 }
 
 /** The job's stdout to stdout and its stderr to stderr; with --json both to stderr (stdout holds the document). */

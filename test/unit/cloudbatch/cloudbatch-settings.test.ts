@@ -54,10 +54,10 @@ describe('Cloud Batch settings', { timeout: 180_000 }, () => {
     assert.ok(logger.warnings.some((w) => w.includes("'a2-highgpu-1g' are not known") && w.includes('`cpu` and `memoryGb`')), logger.warnings.join('\n'));
   });
 
-  it('refuses secretEnvs (Batch would record their values in the job) before anything is staged', async () => {
+  it('refuses secretEnvs (Batch would record their values in the job) before anything is staged, pointing at secretRefs', async () => {
     const service = getExecutorService('cloudbatch', { useCache: false, cloudbatch: COMPLETE });
     await assert.rejects(service.run({ name: 'secret', dockerImage: 'img', secretEnvs: { TOKEN: 's3cr3t-value' } }),
-      (e) => e instanceof NotSupportedError && e.message.includes('cloudbatch') && !e.message.includes('s3cr3t-value'));
+      (e) => e instanceof NotSupportedError && /cloudbatch backend cannot pass `secretEnvs` \(TOKEN\).*pass `secretRefs` instead/.test(e.message) && !e.message.includes('s3cr3t-value'));
   });
 
   it('loads no Google module until a Batch call is made', async () => {

@@ -36,6 +36,8 @@ export class CloudBatchExecutorAdapter implements ExecutorPort {
     'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'machineType', 'bootDiskSizeGb', 'vpcConnectorNetwork',
     'vpcConnectorSubnetwork', 'labels', 'sidecarsContainers', 'installOpsAgent', 'retry.maxAttemptsExecute',
   ];
+  /** As the runnable's `secret_variables`, read by Batch from Secret Manager; plain secret values would be recorded in the Job. */
+  readonly supportsSecretRefs = true;
   private readonly api: CloudBatchApi;
   private readonly lookup: JobLookup;
   /** Shared by every wait: one listing per location and tick, not one GetJob per awaited job. */

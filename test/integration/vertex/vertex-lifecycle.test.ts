@@ -125,12 +125,14 @@ describe('VertexExecutorAdapter against the fake Vertex AI', { timeout: 240_000 
     await h.adapter.wait(spec.executionId);
   });
 
-  it('refuses secretEnvs before anything is staged or created: a CustomJob\'s env is readable by whoever reads the job', async () => {
+  it('refuses secretEnvs and secretRefs before anything is staged or created: a CustomJob\'s env is readable by whoever reads the job', async () => {
     const creates = h.fake.callCount('CreateCustomJob');
     const staged = await readdir(h.bucketDir, { recursive: true });
     const job = { ...shellJob('secret', 'exit 0'), namespace: TEST_NAMESPACE, dockerImage: BUSYBOX_IMAGE };
     await assert.rejects(h.service().run(job, { secretEnvs: { API_TOKEN: 's3cr3t' } }), (e) =>
       e instanceof NotSupportedError && e.message.includes('vertex') && e.message.includes('API_TOKEN') && !e.message.includes('s3cr3t'));
+    await assert.rejects(h.service().run(job, { secretRefs: { API_TOKEN: 'projects/my-project/secrets/token/versions/1' } }), (e) =>
+      e instanceof NotSupportedError && /vertex backend cannot read Secret Manager references \(`secretRefs`: API_TOKEN\); the cloudrun and cloudbatch backends can/.test(e.message));
     assert.equal(h.fake.callCount('CreateCustomJob'), creates);
     assert.deepEqual(await readdir(h.bucketDir, { recursive: true }), staged);
   });

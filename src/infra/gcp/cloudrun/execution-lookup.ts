@@ -8,10 +8,13 @@ const MAX_REMEMBERED = 10_000;
 
 /**
  * Finds executions by smartjob execution id. Names this process launched are remembered; any other id is
- * searched in every job of the service's location (`jobs/-`), by the record on its task template.
+ * searched in every job (`jobs/-`) of the location it is expected in, else of the service's location, by the
+ * record on its task template.
  */
 export class ExecutionLookup {
   private readonly names = new Map<string, string>();
+  /** Locations RunJob was asked to start an execution in, until its name is known. */
+  private readonly expected = new Map<string, string>();
 
   constructor(private readonly api: CloudRunApi) {}
 
@@ -20,6 +23,16 @@ export class ExecutionLookup {
     this.names.set(executionId, executionName);
     // A long-lived process launches without end: forget the oldest (they stay findable by search).
     if (this.names.size > MAX_REMEMBERED) this.names.delete(this.names.keys().next().value as string);
+    this.expected.delete(executionId);
+  }
+
+  /**
+   * Where a launch is about to start the execution (`projects/P/locations/R`), before it asks: when the answer is
+   * lost, the retry's lookup searches that location (an execution with its own region or project), not the service's.
+   */
+  expect(executionId: string, location: string): void {
+    this.expected.set(executionId, location);
+    if (this.expected.size > MAX_REMEMBERED) this.expected.delete(this.expected.keys().next().value as string);
   }
 
   knownName(executionId: string): string | undefined {
@@ -28,6 +41,7 @@ export class ExecutionLookup {
 
   forget(executionId: string): void {
     this.names.delete(executionId);
+    this.expected.delete(executionId);
   }
 
   /** The execution, or undefined when none carries that id (or it was deleted). */
@@ -38,7 +52,8 @@ export class ExecutionLookup {
       if (!execution) this.names.delete(executionId);
       return execution;
     }
-    for await (const execution of this.api.listExecutions(`${this.api.location}/jobs/-`)) {
+    const location = this.expected.get(executionId) ?? this.api.location;
+    for await (const execution of this.api.listExecutions(`${location}/jobs/-`)) {
       if (recordOfExecution(execution)?.executionId === executionId) {
         this.remember(executionId, execution.name as string);
         return execution;

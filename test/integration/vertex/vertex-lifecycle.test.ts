@@ -170,6 +170,17 @@ describe('VertexExecutorAdapter against the fake Vertex AI', { timeout: 240_000 
     assert.equal((await h.adapter.wait(spec.executionId)).jobName, 'labelled');
   });
 
+  it('rewrites a label Vertex would refuse to fit its rules, and the fake (which checks them) takes it', async () => {
+    // The service refuses such labels before this point (executionConfig validation): this is the adapter's own net.
+    const planned = await h.plan(shellJob('rewritten', 'exit 0'));
+    const spec = { ...planned, config: { ...planned.config, labels: { Team: 'ML Ops' } } };
+    const before = h.logger.warnings.length;
+    await h.adapter.launch(spec);
+    assert.deepEqual(h.jobOf(spec.executionId).job.labels, { team: 'ml_ops', ...recordOf(spec) });
+    assert.deepEqual(h.logger.warnings.slice(before), [`labels of ${spec.executionId} changed to fit Vertex AI's label rules: Team=ML Ops became team=ml_ops`]);
+    assert.equal((await h.adapter.wait(spec.executionId)).state, 'SUCCEEDED');
+  });
+
   it('runs an array as one CustomJob per task (Vertex has no native arrays)', async () => {
     const array = await h.service().runArray(
       { ...shellJob('array', 'echo "{\\"i\\": $SMARTJOB_TASK_INDEX}" > "$OUTPUT_PATH/smartjob.json"'), namespace: 'arrays', dockerImage: BUSYBOX_IMAGE },

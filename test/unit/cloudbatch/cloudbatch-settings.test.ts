@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { getExecutorService } from '../../../src/app/executor-factory.js';
 import { ConfigurationError, NotSupportedError, ValidationError } from '../../../src/domain/errors.js';
 import { ignoredSettings, resolveExecutionConfig } from '../../../src/domain/execution-config.js';
+import { planExecution } from '../../../src/domain/services/plan.js';
 import { CloudBatchExecutorAdapter } from '../../../src/infra/gcp/cloudbatch/cloudbatch-executor.adapter.js';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
+import { LocalDirectoryStorageAdapter } from '../../../src/infra/local/local-directory-storage.adapter.js';
+import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files.adapter.js';
 import { withoutGcpEnv } from '../../support/gcp-env.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
@@ -43,6 +47,13 @@ describe('Cloud Batch settings', { timeout: 180_000 }, () => {
     const honoured = resolveExecutionConfig({ cpu: 2, memoryGb: 4, retry: { maxAttemptsExecute: 3 }, labels: { a: 'b' }, sidecarsContainers: [{ name: 's', dockerImage: 'i' }] });
     assert.deepEqual(ignoredSettings(honoured, adapter().supportedSettings), []);
     assert.equal(adapter().containerStagingRoot(), '/staging');
+  });
+
+  it('warns, when an execution is planned, that Batch ignores bootDiskType (Batch picks the boot disk type)', async () => {
+    const deps = { executor: adapter(), storage: new LocalDirectoryStorageAdapter(tmpdir()), localFiles: new NodeLocalFilesAdapter(), logger, now: () => new Date() };
+    const before = logger.warnings.length;
+    await planExecution({ name: 'disk', dockerImage: 'img' }, { executionConfig: { bootDiskType: 'pd-ssd', bootDiskSizeGb: 50 } }, deps);
+    assert.deepEqual(logger.warnings.slice(before), ['the cloudbatch backend ignores these settings: bootDiskType']);
   });
 
   it('refuses before staging what Batch would refuse, and warns about a machine type it cannot size', async () => {

@@ -22,7 +22,7 @@ export interface SmartJob {
   /**
    * Environment variables read from Google Secret Manager by the platform when the job starts, by reference:
    * `{ TOKEN: 'projects/p/secrets/api-token/versions/3' }` (or `versions/latest`). The SDK never sees the value;
-   * the reference itself is not secret. Cloud Run passes them (`value_source.secret_key_ref`); a backend that
+   * the reference itself is not secret. Cloud Run (`value_source.secret_key_ref`) and Batch (`secret_variables`) pass them; a backend that
    * cannot refuses them. @default {}
    */
   readonly secretRefs?: Readonly<Record<string, string>>;

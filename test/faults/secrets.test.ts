@@ -4,10 +4,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NotSupportedError, ValidationError } from '../../src/domain/errors.js';
+import type { ExecutionResult } from '../../src/domain/result.js';
 import type { ExecutorService } from '../../src/domain/services/executor.service.js';
 import { RECORD_KEYS } from '../../src/infra/shared/execution-record.js';
+import { FakeCloudBatch } from '../fakes/cloudbatch/fake-cloud-batch.js';
 import { FakeCloudRun } from '../fakes/cloudrun/fake-cloud-run.js';
 import { startGcsFake, type GcsFake } from '../fakes/gcs/gcs-fake.js';
+import type { FakeSecretStore } from '../fakes/shared/secret-store.js';
 import { cliFixture, type CliFixture } from '../integration/cli/cli-harness.js';
 import { filesUnder, dockerFixture, job, type DockerFixture } from '../integration/docker/fixture.js';
 import { BUSYBOX_IMAGE, requireDocker, TEST_NAMESPACE } from '../support/docker.js';
@@ -44,8 +47,9 @@ async function badSecretErrors(service: ExecutorService): Promise<Error[]> {
 }
 
 // Fault table, secrets: nothing the SDK prints or returns (logs, results, status, list, errors, CLI output with
-// --debug) holds a secret value, on Docker (values passed in the container's env) and on Cloud Run (Secret Manager
-// references, resolved by the platform; plain values are refused there because the Execution would record them).
+// --debug) holds a secret value, on Docker (values passed in the container's env) and on Cloud Run and Batch (Secret
+// Manager references, resolved by the platform; plain values are refused there because the Execution or the Job
+// would record them: both can be read back by whoever can read the job).
 describe('faults: secrets are never shown', { timeout: 240_000 }, () => {
   describe('Docker: secretEnvs', () => {
     let fx: DockerFixture;
@@ -77,7 +81,45 @@ describe('faults: secrets are never shown', { timeout: 240_000 }, () => {
     });
   });
 
-  describe('Cloud Run: secretRefs, through the official client and the fake', () => {
+  /** A cloud fake holding SECRET in its Secret Manager, the service on it, and what its record of launches holds. */
+  interface SecretRefBackend {
+    readonly service: ExecutorService;
+    readonly secrets: FakeSecretStore;
+    readonly logger: RecordingLogger;
+    /** TOKEN as each launch's request put it (the fake keeps the request as the platform would record it). */
+    tokenAsRecorded(): unknown[];
+    /** Everything the fake recorded of the launches: read back in the leak check. */
+    records(): unknown[];
+  }
+
+  /**
+   * The platform reads the reference; the fake got only the reference; nothing returned, recorded or logged holds
+   * the value; plain values and values given as references are refused; a missing version fails the job.
+   */
+  async function secretRefScenario(backend: SecretRefBackend, tokenRef: unknown): Promise<ExecutionResult> {
+    const { service, logger } = backend;
+    const seen: unknown[] = [];
+    const { details, result } = await service.schedule({ ...job('secret', HASH_TOKEN), secretRefs: { TOKEN: SECRET_VERSION } }, { addEnvs: { PLAIN: 'visible' } });
+    const outcome = await result;
+    assert.equal(outcome.state, 'SUCCEEDED', outcome.message);
+    assert.deepEqual(outcome.jsonOutput, { sha: sha256(SECRET) }, 'the job got the value');
+    assert.deepEqual(backend.secrets.reads, [SECRET_VERSION]);
+    assert.deepEqual(backend.tokenAsRecorded(), [tokenRef], 'the request held the reference only');
+    seen.push(details, outcome, await service.getStatus(outcome.executionId), await service.list({ namespace: TEST_NAMESPACE }), backend.records());
+
+    const errors = await badSecretErrors(service);
+    assert.match(errors[3]!.message, /`secretEnvs\.TOKEN` is also given as a plain environment variable/);
+    const plain = await service.run(job('plain', 'true'), { secretEnvs: { TOKEN: SECRET } }).catch((e: Error) => e);
+    assert.ok(plain instanceof NotSupportedError && /backend cannot pass `secretEnvs` \(TOKEN\) .*pass `secretRefs` instead/.test(plain.message), String(plain));
+    assert.ok(errors[4] instanceof ValidationError && errors[4].field === 'secretRefs.TOKEN');
+    const missing = await service.run({ ...job('missing', 'true'), secretRefs: { TOKEN: `projects/${TEST_PROJECT}/secrets/absent/versions/1` } });
+    assert.equal(missing.state, 'FAILED');
+    assert.deepEqual(backend.secrets.reads, [SECRET_VERSION], 'nothing else was read');
+    leakCheck([seen, errors, plain, missing, logger.lines, backend.records()]);
+    return missing;
+  }
+
+  describe('Cloud Run: secretRefs (value_source.secret_key_ref), through the official client and the fake', () => {
     let gcs: GcsFake;
     let fake: FakeCloudRun;
     let service: ExecutorService;
@@ -98,25 +140,46 @@ describe('faults: secrets are never shown', { timeout: 240_000 }, () => {
     });
 
     it('the platform reads the reference; the fake got only the reference; nothing returned or logged holds the value', async () => {
-      const seen: unknown[] = [];
-      const { details, result } = await service.schedule({ ...job('secret', HASH_TOKEN), secretRefs: { TOKEN: SECRET_VERSION } }, { addEnvs: { PLAIN: 'visible' } });
-      const outcome = await result;
-      assert.equal(outcome.state, 'SUCCEEDED', outcome.message);
-      assert.deepEqual(outcome.jsonOutput, { sha: sha256(SECRET) }, 'the job got the value');
-      assert.deepEqual(fake.secrets.reads, [SECRET_VERSION]);
-      const env = [...fake.state.executions.values()].flatMap((r) => r.execution.template?.containers?.[0]?.env ?? []);
-      assert.deepEqual(env.filter((e) => e.name === 'TOKEN').map((e) => [e.value ?? '', e.valueSource?.secretKeyRef]),
-        [['', { secret: `projects/${TEST_PROJECT}/secrets/api-token`, version: '2' }]]);
-      seen.push(details, outcome, await service.getStatus(outcome.executionId), await service.list({ namespace: TEST_NAMESPACE }), [...fake.state.executions.values()].map((r) => r.execution));
+      const executions = () => [...fake.state.executions.values()].map((r) => r.execution);
+      const missing = await secretRefScenario({
+        service, logger, secrets: fake.secrets, records: executions,
+        tokenAsRecorded: () => executions().flatMap((e) => e.template?.containers?.[0]?.env ?? []).filter((e) => e.name === 'TOKEN')
+          .map((e) => [e.value ?? '', e.valueSource?.secretKeyRef]),
+      }, ['', { secret: `projects/${TEST_PROJECT}/secrets/api-token`, version: '2' }]);
+      assert.equal(missing.message, `Secret version projects/${TEST_PROJECT}/secrets/absent/versions/1 was not found or the service account cannot access it.`);
+    });
+  });
 
-      const errors = await badSecretErrors(service);
-      assert.match(errors[3]!.message, /`secretEnvs\.TOKEN` is also given as a plain environment variable/);
-      const plain = await service.run(job('plain', 'true'), { secretEnvs: { TOKEN: SECRET } }).catch((e: Error) => e);
-      assert.ok(plain instanceof NotSupportedError && /cloudrun backend cannot pass `secretEnvs` \(TOKEN\) .*pass `secretRefs` instead/.test(plain.message), String(plain));
-      assert.ok(errors[4] instanceof ValidationError && errors[4].field === 'secretRefs.TOKEN');
-      const missing = await service.run({ ...job('missing', 'true'), secretRefs: { TOKEN: `projects/${TEST_PROJECT}/secrets/absent/versions/1` } });
-      assert.deepEqual([missing.state, missing.message], ['FAILED', `Secret version projects/${TEST_PROJECT}/secrets/absent/versions/1 was not found or the service account cannot access it.`]);
-      leakCheck([seen, errors, plain, missing, logger.lines]);
+  describe('Cloud Batch: secretRefs (Environment.secret_variables), through the official client and the fake', () => {
+    let gcs: GcsFake;
+    let fake: FakeCloudBatch;
+    let service: ExecutorService;
+    const logger = new RecordingLogger();
+    before(async () => {
+      const docker = await requireDocker();
+      gcs = await startGcsFake();
+      await mkdir(gcs.bucketDir(BUCKET), { recursive: true });
+      fake = await FakeCloudBatch.start({ bucketDirs: (bucket) => gcs.bucketDir(bucket), docker });
+      fake.secrets.versions.set(SECRET_VERSION, SECRET);
+      service = buildService({ type: 'cloudbatch', grpcPort: fake.port, gcsEndpoint: gcs.endpoint, stagingBucket: `gs://${BUCKET}` }, logger);
+    });
+    after(async () => {
+      await service?.cleanup({ namespace: TEST_NAMESPACE });
+      await service?.close();
+      await fake?.close();
+      await gcs?.close();
+    });
+
+    it('Batch reads the reference; CreateJob held only the reference; nothing returned or logged holds the value', async () => {
+      const jobs = () => [...fake.state.jobs.values()].map((r) => r.job);
+      const mains = () => jobs().map((j) => j.taskGroups?.[0]?.taskSpec?.runnables?.at(-1)?.environment);
+      const missing = await secretRefScenario({
+        service, logger, secrets: fake.secrets, records: jobs,
+        tokenAsRecorded: () => mains().map((env) => [env?.variables?.TOKEN, env?.secretVariables]),
+      }, [undefined, { TOKEN: SECRET_VERSION }]);
+      assert.match(missing.message ?? '', /Batch exit code 50000/);
+      const failedTask = [...fake.state.jobs.values()].find((r) => r.job.status?.state === 'FAILED')?.tasks[0]?.task.status?.statusEvents ?? [];
+      assert.ok(failedTask.some((e) => e.description?.includes(`Secret version projects/${TEST_PROJECT}/secrets/absent/versions/1 was not found`)), JSON.stringify(failedTask));
     });
   });
 

@@ -53,7 +53,7 @@ export const JOB_FLAGS: readonly FlagSpec[] = [
   f('env', 'map', 'environment variable of the job (repeatable); NAME alone copies it from here', { value: 'K=V', field: 'addEnvs' }),
   f('env-file', 'list', 'file of K=V lines for the job environment (repeatable)', { value: 'FILE' }),
   f('secret-env', 'map', 'like --env, but the value is masked everywhere and never recorded', { value: 'K=V', field: 'secretEnvs', secret: true }),
-  f('secret-ref', 'map', 'env variable read from Secret Manager by the platform (cloudrun)', { value: 'K=projects/P/secrets/S/versions/V', field: 'secretRefs', secret: true }),
+  f('secret-ref', 'map', 'env variable read from Secret Manager by the platform (cloudrun, cloudbatch)', { value: 'K=projects/P/secrets/S/versions/V', field: 'secretRefs', secret: true }),
   f('input', 'list', 'local file copied into the input directory as NAME (repeatable)', { value: 'NAME=PATH', field: 'inputs' }),
   f('gcs-input', 'list', 'Cloud Storage object copied into the input directory (repeatable)', { value: 'NAME=gs://…' }),
   f('json-input', 'list', 'JSON written into the input directory: NAME=@file or NAME=<json> (repeatable)', { value: 'NAME=@FILE' }),

@@ -42,7 +42,7 @@ function refuseUnsupported(executor: Pick<ExecutorPort, 'backend' | 'supportsSec
     throw new NotSupportedError(`the ${backend} backend cannot pass \`secretEnvs\` (${values.join(', ')}) to a job without recording them${instead}`);
   }
   if (refs.length > 0 && !supportsSecretRefs) {
-    const instead = supportsSecretEnvs ? '; pass the values with `secretEnvs`' : '; the cloudrun backend can';
+    const instead = supportsSecretEnvs ? '; pass the values with `secretEnvs`' : '; the cloudrun and cloudbatch backends can';
     throw new NotSupportedError(`the ${backend} backend cannot read Secret Manager references (\`secretRefs\`: ${refs.join(', ')})${instead}`);
   }
 }

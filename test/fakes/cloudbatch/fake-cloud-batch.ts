@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeGrpcBackend, type FakeBackendOptions } from '../shared/fake-backend.js';
 import { operationsService } from '../shared/operations.js';
+import { FakeSecretStore } from '../shared/secret-store.js';
 import { BatchState, type JobRecord } from './batch-state.js';
 import { batchService } from './batch-service.js';
 import { JobRunner } from './job-runner.js';
@@ -24,6 +25,8 @@ export interface FakeCloudBatchOptions extends FakeBackendOptions {
  */
 export class FakeCloudBatch extends FakeGrpcBackend<BatchMethod> {
   readonly state = new BatchState();
+  /** Secret Manager as the fake's tasks see it: a test puts versions in, and sees which were read. */
+  readonly secrets = new FakeSecretStore();
   private readonly runner: JobRunner;
   /** Stands for the VMs' disks: one directory per task attempt. */
   private readonly vmRoot = mkdtempSync(join(tmpdir(), 'smartjob-fake-batch-vm-'));
@@ -32,7 +35,7 @@ export class FakeCloudBatch extends FakeGrpcBackend<BatchMethod> {
     super(FAKE_BACKEND, packageDefinition, options.docker);
     this.runner = new JobRunner({
       state: this.state, docker: this.docker, bucketDirs: options.bucketDirs, instanceId: this.instanceId, queuedMs: options.queuedMs ?? 0,
-      vmRoot: this.vmRoot,
+      vmRoot: this.vmRoot, secrets: this.secrets,
     });
   }
 

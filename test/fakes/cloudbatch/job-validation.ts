@@ -63,7 +63,7 @@ function checkTaskSpec(spec: ITaskSpec): void {
   const retries = spec.maxRetryCount ?? 0;
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw invalid(`max_retry_count must be in [0, 10], got ${retries}`);
   if ((durationSeconds(spec.maxRunDuration) ?? 0) < 0) throw invalid('max_run_duration must not be negative');
-  if (spec.environment?.secretVariables && Object.keys(spec.environment.secretVariables).length > 0) throw unsupported('secret_variables');
+  checkSecretVariables(spec.environment?.secretVariables, 'task_spec.environment');
   if (spec.environment?.encryptedVariables) throw unsupported('encrypted_variables');
   for (const volume of spec.volumes ?? []) {
     if (!volume.gcs) throw unsupported('NFS or disk volumes (GCS volumes only)');
@@ -82,9 +82,18 @@ function checkRunnable(spec: ITaskSpec, runnable: IRunnable, i: number): void {
   const container = runnable.container;
   if (!container?.imageUri) throw invalid(`runnables[${i}].container.image_uri is required`);
   if (container.options) throw unsupported(`docker run options (runnables[${i}].container.options '${container.options}')`);
-  if (runnable.environment?.secretVariables && Object.keys(runnable.environment.secretVariables).length > 0) throw unsupported('secret_variables');
+  checkSecretVariables(runnable.environment?.secretVariables, `runnables[${i}].environment`);
   if ((durationSeconds(runnable.timeout) ?? 0) < 0) throw invalid(`runnables[${i}].timeout must not be negative`);
   volumeBinds(spec, runnable); // refuses malformed volumes now rather than when the task runs
+}
+
+/** Batch's secret variables name Secret Manager versions (task.proto Environment.secret_variables). */
+function checkSecretVariables(secrets: Record<string, string> | null | undefined, field: string): void {
+  for (const [name, version] of Object.entries(secrets ?? {})) {
+    if (!/^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/.test(version)) {
+      throw invalid(`${field}.secret_variables.${name} must be a Secret Manager version projects/*/secrets/*/versions/*`);
+    }
+  }
 }
 
 /** GCP label rules, and Batch's reserved prefixes (job.proto Job.labels). */

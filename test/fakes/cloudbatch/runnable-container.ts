@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { grpc } from 'google-gax';
 import { fakeLabels, type BucketDirs } from '../shared/containers.js';
 import { RpcError } from '../shared/faults.js';
+import type { FakeSecretStore } from '../shared/secret-store.js';
 import type { JobRecord, TaskRecord } from './batch-state.js';
 import type { IRunnable, ITaskSpec } from './protos.js';
 
@@ -61,6 +62,30 @@ export interface RunnableContext {
   readonly instanceId: string;
   /** `none`, or `container:<id>` to share a background runnable's (equally isolated) network namespace. */
   readonly networkMode: string;
+  /** The runnable's secret variables, already read from the fake's Secret Manager (secretValuesOf). */
+  readonly secretValues: Readonly<Record<string, string>>;
+}
+
+/**
+ * The `secret_variables` of the task spec, the task's environment and the runnable (later wins), read when the
+ * runnable starts as Batch reads them; the first missing version instead.
+ */
+export function secretValuesOf(
+  secrets: FakeSecretStore, record: JobRecord, task: TaskRecord, runnable: IRunnable,
+): { values: Record<string, string> } | { missing: string } {
+  const group = record.job.taskGroups![0]!;
+  const refs = {
+    ...group.taskSpec?.environment?.secretVariables,
+    ...group.taskEnvironments?.[task.index]?.secretVariables,
+    ...runnable.environment?.secretVariables,
+  };
+  const values: Record<string, string> = {};
+  for (const [name, version] of Object.entries(refs)) {
+    const read = secrets.read(version);
+    if ('missing' in read) return read;
+    values[name] = read.value;
+  }
+  return { values };
 }
 
 /** The container of one runnable of one task attempt: the image, its command, the merged environment, the binds. */
@@ -73,6 +98,7 @@ export function runnableContainerSpec(ctx: RunnableContext): Docker.ContainerCre
     ...taskSpec.environment?.variables,
     ...group.taskEnvironments?.[ctx.task.index]?.variables,
     ...ctx.runnable.environment?.variables,
+    ...ctx.secretValues,
     BATCH_TASK_INDEX: String(ctx.task.index),
     BATCH_TASK_COUNT: String(ctx.record.tasks.length),
     BATCH_TASK_RETRY_ATTEMPT: String(ctx.attempt),

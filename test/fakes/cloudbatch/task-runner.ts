@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { killQuietly, runAttempt, startContainer, type BucketDirs } from '../shared/containers.js';
 import { durationSeconds } from '../shared/protos.js';
+import type { FakeSecretStore } from '../shared/secret-store.js';
 import type { JobRecord, TaskRecord } from './batch-state.js';
 import {
   jobState, newInstance, setJobState, setTaskState, TIMEOUT_EXIT_CODE, TIMEOUT_REASON, UNKNOWN_FAILURE_EXIT_CODE,
 } from './job-status.js';
 import type { IStatusEvent, ITaskSpec } from './protos.js';
-import { runnableContainerSpec } from './runnable-container.js';
+import { runnableContainerSpec, secretValuesOf } from './runnable-container.js';
 
 /** Batch runs a job for at most 14 days (https://cloud.google.com/batch/quotas): the deadline when none is set. */
 const MAX_RUN_SECONDS = 14 * 24 * 3600;
@@ -18,6 +19,8 @@ export interface TaskRunnerDeps {
   readonly instanceId: string;
   /** Host directory holding a directory per attempt that stands for its VM's disk. */
   readonly vmRoot: string;
+  /** Secret Manager, read for the runnables' secret variables. */
+  readonly secrets: FakeSecretStore;
 }
 
 /** The made-up VM disk of one attempt of a task (runnables' volumes outside GCS mounts live there). */
@@ -78,7 +81,13 @@ async function runAttemptOfTask(deps: TaskRunnerDeps, record: JobRecord, task: T
       }
       // Runnables of a VM share its network; here they share the (isolated) namespace of a running background one.
       const networkMode = task.background[0] ? `container:${task.background[0].id}` : 'none';
-      const containerSpec = runnableContainerSpec({ ...deps, record, task, runnable, attempt, networkMode, vmDir: vmDirOf(deps, record, task, attempt) });
+      const secrets = secretValuesOf(deps.secrets, record, task, runnable);
+      if ('missing' in secrets) {
+        failure ??= { exitCode: UNKNOWN_FAILURE_EXIT_CODE, reason: secrets.missing };
+        continue;
+      }
+      const vmDir = vmDirOf(deps, record, task, attempt);
+      const containerSpec = runnableContainerSpec({ ...deps, record, task, runnable, attempt, networkMode, vmDir, secretValues: secrets.values });
       if (runnable.background) {
         try {
           task.background.push(await startContainer(deps.docker, task, containerSpec));

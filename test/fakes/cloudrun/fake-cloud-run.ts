@@ -4,7 +4,7 @@ import { operationsService } from '../shared/operations.js';
 import { executionsService, tasksService } from './executions-service.js';
 import type { FakeMethod } from './faults.js';
 import { FakeState, type ExecutionRecord } from './fake-state.js';
-import { FakeSecretStore } from './secret-store.js';
+import { FakeSecretStore } from '../shared/secret-store.js';
 import { updateJobReference } from './fake-execution.js';
 import { finishExecution, stopExecution } from './fake-progress.js';
 import { jobsService } from './jobs-service.js';

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { fakeLabels, runAttempt, type AttemptOutcome, type BucketDirs } from '../shared/containers.js';
+import type { FakeSecretStore } from '../shared/secret-store.js';
 import { attemptEnded, attemptStarted, finishExecution, finishTask, type Ending } from './fake-progress.js';
 import type { ExecutionRecord, TaskRecord } from './fake-state.js';
-import type { FakeSecretStore } from './secret-store.js';
 import { durationSeconds, type IContainer, type ITaskTemplate } from './protos.js';
 
 export const FAKE_BACKEND = 'cloudrun';
@@ -80,7 +80,9 @@ export class TaskRunner {
     const project = record.name.split('/')[1] ?? '';
     const env: string[] = [];
     for (const e of main.env ?? []) {
-      const resolved = this.secrets.resolve(e, project);
+      const ref = e.valueSource?.secretKeyRef;
+      const secret = ref?.secret?.includes('/') ? ref.secret : `projects/${project}/secrets/${ref?.secret ?? ''}`;
+      const resolved = ref ? this.secrets.read(`${secret}/versions/${ref.version || 'latest'}`) : { value: e.value ?? '' };
       if ('missing' in resolved) return resolved;
       env.push(`${e.name}=${resolved.value}`);
     }

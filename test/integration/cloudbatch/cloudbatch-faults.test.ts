@@ -51,6 +51,19 @@ describe('CloudBatchExecutorAdapter under faults', { timeout: 180_000 }, () => {
     assert.deepEqual([result.state, result.jsonOutput], ['SUCCEEDED', { id: spec.executionId }]);
   });
 
+  it('looks for the job of a lost CreateJob answer where it was created: an execution with its own region, one CreateJob', async () => {
+    const spec = await h.plan(writesOutput('answer-lost-region'), { region: 'us-central1' });
+    const [creates, lists] = [h.fake.callCount('CreateJob'), h.fake.callCount('ListJobs')];
+    h.fake.loseNextAnswer('CreateJob');
+    const adapter = h.newAdapter();
+    await launchRetrying(spec, adapter);
+    assert.equal(h.fake.callCount('CreateJob') - creates, 1, 'CreateJob was not called again');
+    assert.equal(h.fake.callCount('ListJobs') - lists, 0, 'no search in the service\'s region');
+    assert.deepEqual(jobsOf(spec).map((r) => r.name.split('/')[3]), ['us-central1']);
+    const result = await h.service(adapter).attach(spec.executionId);
+    assert.deepEqual([result.state, result.jsonOutput], ['SUCCEEDED', { id: spec.executionId }]);
+  });
+
   it('takes a repeated CreateJob (same request id) or ALREADY_EXISTS as "it was created": never a second job', async () => {
     const spec = await h.plan(shellJob('created-twice', 'exit 0'));
     await h.adapter.launch(spec);

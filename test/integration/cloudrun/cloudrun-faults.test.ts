@@ -51,6 +51,17 @@ describe('CloudRunExecutorAdapter under faults', { timeout: 180_000 }, () => {
     assert.equal((await adapter.wait(spec.executionId)).state, 'SUCCEEDED');
   });
 
+  it('looks for the execution of a lost RunJob answer where it was started: an execution with its own region gets one', async () => {
+    const spec = await h.plan(shellJob('answer-lost-region', 'exit 0'), { region: 'us-central1' });
+    const before = h.fake.callCount('RunJob');
+    h.fake.loseNextAnswer('RunJob');
+    const adapter = h.newAdapter();
+    await launchWithRetry(adapter, spec, h.logger, { maxAttempts: 5, attemptTimeoutSeconds: 30, signal: undefined, minBackoffMs: 10 });
+    assert.equal(h.fake.callCount('RunJob') - before, 1, 'RunJob was not called again');
+    assert.deepEqual(executionsOf(spec).map((r) => r.name.split('/')[3]), ['us-central1']);
+    assert.equal((await adapter.wait(spec.executionId)).state, 'SUCCEEDED');
+  });
+
   it('keeps waiting through RESOURCE_EXHAUSTED and UNAVAILABLE while polling', async () => {
     const spec = await h.plan(shellJob('polled-through-429', 'sleep 1'));
     const adapter = h.newAdapter({ maxPollBackoffMs: 300 });

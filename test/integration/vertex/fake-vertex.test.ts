@@ -62,6 +62,8 @@ describe('FakeVertex', { timeout: 240_000 }, () => {
     assert.equal(job.error ?? null, null);
     assert.ok(Number(job.startTime?.seconds) > 0 && Number(job.endTime?.seconds) >= Number(job.startTime?.seconds));
     assert.equal(await output('out/id.txt'), `${id}\n`);
+    const containers = await s.fake.containers(created.name!);
+    assert.deepEqual(containers.map((c) => c.HostConfig.NetworkMode), ['none'], 'the job\'s container has no network');
     assert.deepEqual(s.fake.job(created.name!)?.states, ['JOB_STATE_QUEUED', 'JOB_STATE_PENDING', 'JOB_STATE_RUNNING', 'JOB_STATE_SUCCEEDED']);
     assert.equal((await get(`${PARENT}/customJobs/${id}`)).name, created.name, 'a request may name the project by id');
 

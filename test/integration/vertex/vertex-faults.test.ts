@@ -61,6 +61,18 @@ describe('VertexExecutorAdapter under faults', { timeout: 240_000 }, () => {
     });
   }
 
+  it('looks for the job of a lost CreateCustomJob answer where it was created: an execution with its own region gets one job', async () => {
+    const spec = await h.plan(shellJob('answer-lost-region', 'sleep 1'), { region: 'us-central1' });
+    const creates = h.fake.callCount('CreateCustomJob');
+    h.fake.loseNextAnswer('CreateCustomJob', grpc.status.UNAVAILABLE);
+    const adapter = h.newAdapter();
+    await launchRetrying(adapter, spec);
+    assert.equal(h.fake.callCount('CreateCustomJob') - creates, 1, 'CreateCustomJob was not called again');
+    assert.match(h.jobOf(spec.executionId).name, /\/locations\/us-central1\/customJobs\//);
+    assert.equal((await adapter.wait(spec.executionId)).state, 'SUCCEEDED');
+    assert.equal(h.jobsOf(spec.executionId).length, 1, 'still one job');
+  });
+
   it('keeps waiting through RESOURCE_EXHAUSTED, UNAVAILABLE and DEADLINE_EXCEEDED on ListCustomJobs, backing off', async () => {
     const spec = await h.plan(shellJob('polled-through-429', 'sleep 1'));
     // the poller's own backoff, without the per-call retry under it

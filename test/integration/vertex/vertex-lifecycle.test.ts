@@ -125,12 +125,14 @@ describe('VertexExecutorAdapter against the fake Vertex AI', { timeout: 240_000 
     await h.adapter.wait(spec.executionId);
   });
 
-  it('refuses secretEnvs before anything is staged or created: a CustomJob\'s env is readable by whoever reads the job', async () => {
+  it('refuses secretEnvs and secretRefs before anything is staged or created: a CustomJob\'s env is readable by whoever reads the job', async () => {
     const creates = h.fake.callCount('CreateCustomJob');
     const staged = await readdir(h.bucketDir, { recursive: true });
     const job = { ...shellJob('secret', 'exit 0'), namespace: TEST_NAMESPACE, dockerImage: BUSYBOX_IMAGE };
     await assert.rejects(h.service().run(job, { secretEnvs: { API_TOKEN: 's3cr3t' } }), (e) =>
       e instanceof NotSupportedError && e.message.includes('vertex') && e.message.includes('API_TOKEN') && !e.message.includes('s3cr3t'));
+    await assert.rejects(h.service().run(job, { secretRefs: { API_TOKEN: 'projects/my-project/secrets/token/versions/1' } }), (e) =>
+      e instanceof NotSupportedError && /vertex backend cannot read Secret Manager references \(`secretRefs`: API_TOKEN\); the cloudrun and cloudbatch backends can/.test(e.message));
     assert.equal(h.fake.callCount('CreateCustomJob'), creates);
     assert.deepEqual(await readdir(h.bucketDir, { recursive: true }), staged);
   });
@@ -166,6 +168,17 @@ describe('VertexExecutorAdapter against the fake Vertex AI', { timeout: 240_000 
       `labels of ${spec.executionId} changed to fit Vertex AI's label rules: smartjob_name dropped: smartjob records the execution under that key`,
     ]);
     assert.equal((await h.adapter.wait(spec.executionId)).jobName, 'labelled');
+  });
+
+  it('rewrites a label Vertex would refuse to fit its rules, and the fake (which checks them) takes it', async () => {
+    // The service refuses such labels before this point (executionConfig validation): this is the adapter's own net.
+    const planned = await h.plan(shellJob('rewritten', 'exit 0'));
+    const spec = { ...planned, config: { ...planned.config, labels: { Team: 'ML Ops' } } };
+    const before = h.logger.warnings.length;
+    await h.adapter.launch(spec);
+    assert.deepEqual(h.jobOf(spec.executionId).job.labels, { team: 'ml_ops', ...recordOf(spec) });
+    assert.deepEqual(h.logger.warnings.slice(before), [`labels of ${spec.executionId} changed to fit Vertex AI's label rules: Team=ML Ops became team=ml_ops`]);
+    assert.equal((await h.adapter.wait(spec.executionId)).state, 'SUCCEEDED');
   });
 
   it('runs an array as one CustomJob per task (Vertex has no native arrays)', async () => {

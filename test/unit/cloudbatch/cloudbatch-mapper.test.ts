@@ -128,6 +128,15 @@ describe('Cloud Batch mapper: requests', () => {
     assert.equal(env.OUTPUT_PATH, undefined, 'only the task environments set OUTPUT_PATH');
     assert.equal(env.SMARTJOB_TASK_COUNT, '3');
   });
+
+  it('passes secretRefs as the job runnable\'s secret_variables (references only), and no empty map without them', () => {
+    const ref = 'projects/my-project/secrets/api-token/versions/latest';
+    const runnables = (spec: ReturnType<typeof launchSpec>) => createJobRequest(spec, SETTINGS, NO_OPTIONS).job?.taskGroups?.[0]?.taskSpec?.runnables ?? [];
+    const [main] = runnables(launchSpec({ secretRefs: { TOKEN: ref } }));
+    assert.deepEqual(main?.environment?.secretVariables, { TOKEN: ref });
+    assert.equal(main?.environment?.variables?.TOKEN, undefined);
+    assert.equal(runnables(launchSpec())[0]?.environment?.secretVariables, undefined);
+  });
 });
 
 describe('Cloud Batch mapper: statuses', () => {

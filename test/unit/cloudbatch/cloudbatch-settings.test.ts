@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { getExecutorService } from '../../../src/app/executor-factory.js';
 import { ConfigurationError, NotSupportedError, ValidationError } from '../../../src/domain/errors.js';
 import { ignoredSettings, resolveExecutionConfig } from '../../../src/domain/execution-config.js';
+import { planExecution } from '../../../src/domain/services/plan.js';
 import { CloudBatchExecutorAdapter } from '../../../src/infra/gcp/cloudbatch/cloudbatch-executor.adapter.js';
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
+import { LocalDirectoryStorageAdapter } from '../../../src/infra/local/local-directory-storage.adapter.js';
+import { NodeLocalFilesAdapter } from '../../../src/infra/local/node-local-files.adapter.js';
 import { withoutGcpEnv } from '../../support/gcp-env.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
@@ -45,6 +49,13 @@ describe('Cloud Batch settings', { timeout: 180_000 }, () => {
     assert.equal(adapter().containerStagingRoot(), '/staging');
   });
 
+  it('warns, when an execution is planned, that Batch ignores bootDiskType (Batch picks the boot disk type)', async () => {
+    const deps = { executor: adapter(), storage: new LocalDirectoryStorageAdapter(tmpdir()), localFiles: new NodeLocalFilesAdapter(), logger, now: () => new Date() };
+    const before = logger.warnings.length;
+    await planExecution({ name: 'disk', dockerImage: 'img' }, { executionConfig: { bootDiskType: 'pd-ssd', bootDiskSizeGb: 50 } }, deps);
+    assert.deepEqual(logger.warnings.slice(before), ['the cloudbatch backend ignores these settings: bootDiskType']);
+  });
+
   it('refuses before staging what Batch would refuse, and warns about a machine type it cannot size', async () => {
     await assert.rejects(adapter().preflight('img', resolveExecutionConfig({ retry: { maxAttemptsExecute: 12 } })),
       (e) => e instanceof ValidationError && e.field === 'executionConfig.retry.maxAttemptsExecute' && /at most 11/.test(e.message));
@@ -54,10 +65,10 @@ describe('Cloud Batch settings', { timeout: 180_000 }, () => {
     assert.ok(logger.warnings.some((w) => w.includes("'a2-highgpu-1g' are not known") && w.includes('`cpu` and `memoryGb`')), logger.warnings.join('\n'));
   });
 
-  it('refuses secretEnvs (Batch would record their values in the job) before anything is staged', async () => {
+  it('refuses secretEnvs (Batch would record their values in the job) before anything is staged, pointing at secretRefs', async () => {
     const service = getExecutorService('cloudbatch', { useCache: false, cloudbatch: COMPLETE });
     await assert.rejects(service.run({ name: 'secret', dockerImage: 'img', secretEnvs: { TOKEN: 's3cr3t-value' } }),
-      (e) => e instanceof NotSupportedError && e.message.includes('cloudbatch') && !e.message.includes('s3cr3t-value'));
+      (e) => e instanceof NotSupportedError && /cloudbatch backend cannot pass `secretEnvs` \(TOKEN\).*pass `secretRefs` instead/.test(e.message) && !e.message.includes('s3cr3t-value'));
   });
 
   it('loads no Google module until a Batch call is made', async () => {

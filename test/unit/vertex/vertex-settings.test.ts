@@ -8,6 +8,7 @@ import { ignoredSettings, resolveExecutionConfig, type ExecutionConfig } from '.
 import { resolveGcpOptions } from '../../../src/infra/gcp/shared/gcp-options.js';
 import { VertexExecutorAdapter } from '../../../src/infra/gcp/vertex/vertex-executor.adapter.js';
 import type { VertexBackendOptions } from '../../../src/infra/gcp/vertex/vertex-options.js';
+import { fakeGrpcClientOptions } from '../../support/fake-grpc-client.js';
 import { withoutGcpEnv } from '../../support/gcp-env.js';
 import { RecordingLogger } from '../../support/recording-logger.js';
 
@@ -18,7 +19,9 @@ describe('Vertex AI settings', { timeout: 120_000 }, () => {
   withoutGcpEnv();
 
   const logger = new RecordingLogger();
-  const adapter = (options: VertexBackendOptions = COMPLETE) => new VertexExecutorAdapter({ ...resolveGcpOptions('vertex', options), logger });
+  // Explicit client options (a closed port, no credentials): a client built by mistake never looks credentials up.
+  const adapter = (options: VertexBackendOptions = COMPLETE) =>
+    new VertexExecutorAdapter({ ...resolveGcpOptions('vertex', { clientOptions: fakeGrpcClientOptions(1), ...options }), logger });
   const isConfigError = (setting: string, variable: string) => (error: unknown) =>
     error instanceof ConfigurationError && error.setting === setting && error.message.includes(variable) && error.message.includes('vertex');
 
@@ -85,7 +88,10 @@ describe('Vertex AI settings', { timeout: 120_000 }, () => {
       await adapter.preflight('img', resolveExecutionConfig({ acceleratorType: 'NVIDIA_L4' })); // the client's accelerator types
       console.log(JSON.stringify({ before, after: loaded() }));
     `;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd() });
+    // No client options there (importing google-gax would load what is measured); preflight builds no client, and
+    // should one be built by mistake, it must not probe the metadata server.
+    const env = { ...process.env, METADATA_SERVER_DETECTION: 'none' };
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), env });
     const { before, after } = JSON.parse(stdout.trim()) as { before: number; after: number };
     assert.equal(before, 0, 'importing the package, building a Vertex service or checking settings loaded a Google module');
     assert.ok(after > 0, 'the check sees @google-cloud/aiplatform once a call needs it');

@@ -36,6 +36,8 @@ export class CloudBatchExecutorAdapter implements ExecutorPort {
     'project', 'region', 'stagingBucket', 'serviceAccount', 'cpu', 'memoryGb', 'machineType', 'bootDiskSizeGb', 'vpcConnectorNetwork',
     'vpcConnectorSubnetwork', 'labels', 'sidecarsContainers', 'installOpsAgent', 'retry.maxAttemptsExecute',
   ];
+  /** As the runnable's `secret_variables`, read by Batch from Secret Manager; plain secret values would be recorded in the Job. */
+  readonly supportsSecretRefs = true;
   private readonly api: CloudBatchApi;
   private readonly lookup: JobLookup;
   /** Shared by every wait: one listing per location and tick, not one GetJob per awaited job. */
@@ -64,15 +66,19 @@ export class CloudBatchExecutorAdapter implements ExecutorPort {
     for (const warning of computeResourceOf(config).warnings) this.options.logger.warn(warning);
   }
 
-  /** One CreateJob. After an ambiguous failure the service asks getStatus first; a retry anyway gets ALREADY_EXISTS. */
+  /**
+   * One CreateJob. After an ambiguous failure the service asks getStatus first, which gets the job by the name
+   * remembered here before asking (in the execution's own location, which a search would miss); a retry anyway
+   * gets ALREADY_EXISTS.
+   */
   async launch(spec: LaunchSpec, signal?: AbortSignal): Promise<{ readonly logUrl: string }> {
     const settings = settingsForExecution(this.options.settings, spec.config);
     const request = createJobRequest(spec, settings, this.options);
     const name = `${request.parent}/jobs/${request.jobId}`;
+    this.lookup.remember(spec.executionId, name, spec.jobNamespace); // forgotten again by a lookup that finds no such job
     if ((await this.api.createJob(request, signal)) === 'exists') {
       this.options.logger.debug(`Batch job ${name} already existed: an earlier attempt at ${spec.executionId} created it`);
     }
-    this.lookup.remember(spec.executionId, name, spec.jobNamespace);
     return { logUrl: logUrlOf(settings.project, spec.executionId) };
   }
 

@@ -62,7 +62,7 @@ export function createJobRequest(spec: LaunchSpec, settings: GcpSettings, option
   const main: BatchRunnable = {
     container: { imageUri: spec.image, commands: [...spec.args], volumes },
     // Per-task variables live only in the task environments, whatever precedence Batch gives a runnable's.
-    environment: { variables: spec.array ? shared : { ...spec.env } },
+    environment: { variables: spec.array ? shared : { ...spec.env }, ...secretVariablesOf(spec.secretRefs) },
   };
   const { bucket, prefix } = settings.stagingBucket;
   const group: BatchTaskGroup = {
@@ -85,6 +85,14 @@ export function createJobRequest(spec: LaunchSpec, settings: GcpSettings, option
     requestId: requestIdOf(spec.executionId),
     job: { labels, taskGroups: [group], allocationPolicy: allocationPolicyOf(spec, settings, options, labels), logsPolicy: { destination: 'CLOUD_LOGGING' } },
   };
+}
+
+/**
+ * Secret Manager references as the runnable's `secret_variables`: Batch reads each version when the task starts,
+ * so the job records the reference and never the value.
+ */
+export function secretVariablesOf(refs: Readonly<Record<string, string>>): { secretVariables?: Record<string, string> } {
+  return Object.keys(refs).length > 0 ? { secretVariables: { ...refs } } : {};
 }
 
 /** A sidecar: started before the job, left running beside it, stopped when it ends; its exit status never fails the task. */

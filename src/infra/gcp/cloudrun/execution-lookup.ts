@@ -22,10 +22,13 @@ const LISTING_LAG_MS = 60_000;
  * how far it read: the next one stops where that began (less LISTING_LAG_MS), so repeated misses, e.g. a poll
  * each tick, read only what was created since. Cloud Run has no filter or index by env, so the reach is bounded
  * too: an execution older than the first search's pages is not found by id (it still is by `list`).
+ * An execution this process is launching in another location (its own region or project) is searched there.
  */
 export class ExecutionLookup {
   private readonly names = new Map<string, string>();
-  /** Creation time (ms) of the newest execution the last complete search read: older ones were read then. */
+  /** Locations RunJob was asked to start an execution in, until its name is known. */
+  private readonly expected = new Map<string, string>();
+  /** Creation time (ms) of the newest execution the last complete search read (service's location): older ones were read then. */
   private searchedFrom: number | undefined;
 
   constructor(private readonly api: CloudRunApi) {}
@@ -35,6 +38,16 @@ export class ExecutionLookup {
     this.names.set(executionId, executionName);
     // A long-lived process launches without end: forget the oldest (they stay findable by search).
     if (this.names.size > MAX_REMEMBERED) this.names.delete(this.names.keys().next().value as string);
+    this.expected.delete(executionId);
+  }
+
+  /**
+   * Where a launch is about to start the execution (`projects/P/locations/R`), before it asks: when the answer is
+   * lost, the retry's lookup searches that location (an execution with its own region or project), not the service's.
+   */
+  expect(executionId: string, location: string): void {
+    this.expected.set(executionId, location);
+    if (this.expected.size > MAX_REMEMBERED) this.expected.delete(this.expected.keys().next().value as string);
   }
 
   knownName(executionId: string): string | undefined {
@@ -43,6 +56,7 @@ export class ExecutionLookup {
 
   forget(executionId: string): void {
     this.names.delete(executionId);
+    this.expected.delete(executionId);
   }
 
   /** The execution, or undefined when none carries that id (or it was deleted). */
@@ -53,7 +67,20 @@ export class ExecutionLookup {
       if (!execution) this.names.delete(executionId);
       return execution;
     }
-    return this.search(executionId);
+    const location = this.expected.get(executionId) ?? this.api.location;
+    return location === this.api.location ? this.search(executionId) : this.searchIn(location, executionId);
+  }
+
+  /** An execution launched in another location: one bounded search there, no cursor kept. */
+  private async searchIn(location: string, executionId: string): Promise<RunExecution | undefined> {
+    for await (const page of executionPages(this.api, `${location}/jobs/-`, SEARCH_MAX_PAGES, SEARCH_PAGE_SIZE)) {
+      const found = page.find((execution) => recordOfExecution(execution)?.executionId === executionId);
+      if (found) {
+        this.remember(executionId, found.name as string);
+        return found;
+      }
+    }
+    return undefined;
   }
 
   /** Newest first, remembering every smartjob execution met; a found one ends it early (and leaves searchedFrom). */

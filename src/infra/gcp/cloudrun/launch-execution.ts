@@ -2,7 +2,7 @@ import { isRetryable, SchedulingError, ValidationError } from '../../../domain/e
 import type { LaunchSpec } from '../../../domain/ports/executor.port.js';
 import { abortable } from '../../shared/abort.js';
 import { attemptTimeoutSeconds } from '../shared/attempt-timeout.js';
-import type { GcpSettings } from '../shared/gcp-settings.js';
+import { locationOf, type GcpSettings } from '../shared/gcp-settings.js';
 import type { CloudRunApi, RunOutcome } from './cloudrun-api.js';
 import { buildJob, runJobRequest } from './cloudrun-mapper.js';
 import type { ExecutionLookup } from './execution-lookup.js';
@@ -29,9 +29,11 @@ export async function launchExecution(deps: LaunchDeps, settings: GcpSettings, s
   const { jobs, lookup } = deps;
   checkArrayCommand(spec); // the service checked it before staging (checkLaunch); a direct caller gets it here
   const definition = jobDefinitionOf({ namespace: spec.jobNamespace, name: spec.jobName, image: spec.image }, settings, spec.config, spec.array);
-  const jobName = `projects/${settings.project}/locations/${settings.region}/jobs/${jobIdOf(definition)}`;
+  const location = locationOf(settings);
+  const jobName = `${location}/jobs/${jobIdOf(definition)}`;
   const build = () => buildJob(definition, settings.stagingBucket, attemptTimeoutSeconds(spec.config));
   await abortable(jobs.ensure(jobName, build), signal);
+  lookup.expect(spec.executionId, location); // a retry after a lost answer searches there
   let outcome = await runOrDiscard(deps, jobName, spec, signal);
   if (outcome.kind === 'jobMissing') {
     // Deleted since it was checked (a cleanup removed its last execution): create it again, once.

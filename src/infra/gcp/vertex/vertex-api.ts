@@ -11,12 +11,6 @@ export type CustomJob = protos.google.cloud.aiplatform.v1.ICustomJob;
 export type WorkerPoolSpec = protos.google.cloud.aiplatform.v1.IWorkerPoolSpec;
 type JobServiceClient = v1.JobServiceClient;
 
-interface Loaded {
-  readonly client: JobServiceClient;
-  /** The AcceleratorType names the client can encode (an unknown name would silently encode as unspecified). */
-  readonly acceleratorTypes: readonly string[];
-}
-
 const GONE = new Map([[GrpcCode.NOT_FOUND, undefined]]);
 
 /**
@@ -29,7 +23,7 @@ const GONE = new Map([[GrpcCode.NOT_FOUND, undefined]]);
 export class VertexApi {
   /** `projects/<project>/locations/<region>` of the service: where executions known only by id are searched. */
   readonly location: string;
-  private readonly clients = new Map<string, LazyClients<Loaded>>();
+  private readonly clients = new Map<string, LazyClients<JobServiceClient>>();
 
   constructor(
     settings: Pick<GcpSettings, 'project' | 'region'>,
@@ -42,24 +36,24 @@ export class VertexApi {
   /** CreateCustomJob, once: not idempotent (Vertex assigns the id), so a retry must first look the job up by label. */
   createCustomJob(parent: string, customJob: CustomJob): Promise<CustomJob> {
     return gaxCall(`creating a Vertex AI CustomJob in ${parent}`, 'launch', async () =>
-      (await (await this.client(parent)).createCustomJob({ parent, customJob }))[0]);
+      (await (await this.clientFor(parent)).createCustomJob({ parent, customJob }))[0]);
   }
 
   /** GetCustomJob; undefined when it does not exist (any more). */
   getCustomJob(name: string): Promise<CustomJob | undefined> {
-    return gaxCall(`reading CustomJob ${name}`, 'call', async () => (await (await this.client(name)).getCustomJob({ name }))[0], GONE, this.retry);
+    return gaxCall(`reading CustomJob ${name}`, 'call', async () => (await (await this.clientFor(name)).getCustomJob({ name }))[0], GONE, this.retry);
   }
 
   /** ListCustomJobs of a location with an AIP-160 filter, paged by the caller. */
   listCustomJobs(parent: string, filter: string, pageSize?: number): AsyncIterable<CustomJob> {
     return gaxPaged(`listing the CustomJobs of ${parent} (filter ${filter})`, async (pageToken) =>
-      (await this.client(parent)).listCustomJobs({ parent, filter, pageSize, pageToken }, NO_AUTO_PAGINATION), { retry: this.retry });
+      (await this.clientFor(parent)).listCustomJobs({ parent, filter, pageSize, pageToken }, NO_AUTO_PAGINATION), { retry: this.retry });
   }
 
   /** CancelCustomJob; false when refused because the job already ended (FAILED_PRECONDITION). */
   cancelCustomJob(name: string): Promise<boolean> {
     return gaxCall(`cancelling CustomJob ${name}`, 'call', async () => {
-      await (await this.client(name)).cancelCustomJob({ name });
+      await (await this.clientFor(name)).cancelCustomJob({ name });
       return true;
     }, new Map([[GrpcCode.FAILED_PRECONDITION, false]]), this.retry);
   }
@@ -67,14 +61,18 @@ export class VertexApi {
   /** DeleteCustomJob and its operation; already gone is fine. */
   async deleteCustomJob(name: string): Promise<void> {
     await gaxCall(`deleting CustomJob ${name}`, 'call', async () => {
-      const [operation] = await (await this.client(name)).deleteCustomJob({ name });
+      const [operation] = await (await this.clientFor(name)).deleteCustomJob({ name });
       await operation.promise();
     }, GONE, this.retry);
   }
 
-  /** The accelerator type names Vertex knows (from the client's own protos, so loading it). */
+  /**
+   * The AcceleratorType names the client can encode (an unknown name would silently encode as unspecified), from
+   * the package's protos: loading it, but building no client (so no credential lookup before anything is staged).
+   */
   async acceleratorTypes(): Promise<readonly string[]> {
-    return (await this.loaded(this.location)).acceleratorTypes;
+    const { protos: types } = await import('@google-cloud/aiplatform');
+    return Object.keys(types.google.cloud.aiplatform.v1.AcceleratorType);
   }
 
   /** Closes the gRPC channels (only those ever opened). */
@@ -84,20 +82,18 @@ export class VertexApi {
     await Promise.all(clients.map((c) => c.close()));
   }
 
-  private async client(resourceName: string): Promise<JobServiceClient> {
-    return (await this.loaded(resourceName)).client;
-  }
-
-  /** The client of the endpoint serving the region a resource name (`projects/p/locations/<region>/…`) is in. */
-  private loaded(resourceName: string): Promise<Loaded> {
+  /**
+   * The client of the endpoint serving the region a resource name (`projects/p/locations/<region>/…`) is in,
+   * built on first use (it connects on its first call).
+   */
+  clientFor(resourceName: string): Promise<JobServiceClient> {
     const apiEndpoint = this.clientOptions.apiEndpoint ?? regionalEndpoint(resourceName.split('/')[3] ?? '');
     let clients = this.clients.get(apiEndpoint);
     if (!clients) {
-      clients = new LazyClients<Loaded>(async () => {
-        const { v1: vertex, protos: types } = await import('@google-cloud/aiplatform');
-        const acceleratorTypes = Object.keys(types.google.cloud.aiplatform.v1.AcceleratorType);
-        return { client: new vertex.JobServiceClient({ ...this.clientOptions, apiEndpoint }), acceleratorTypes };
-      }, ({ client }) => client.close());
+      clients = new LazyClients<JobServiceClient>(async () => {
+        const { v1: vertex } = await import('@google-cloud/aiplatform');
+        return new vertex.JobServiceClient({ ...this.clientOptions, apiEndpoint });
+      }, (client) => client.close());
       this.clients.set(apiEndpoint, clients);
     }
     return clients.get();

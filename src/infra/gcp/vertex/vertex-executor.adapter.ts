@@ -57,13 +57,14 @@ export class VertexExecutorAdapter implements ExecutorPort {
   /**
    * One CreateCustomJob. Not abandoned when the signal aborts: a call left running could still create the job
    * after the service concluded that nothing started. Its retry (by the service) first asks `getStatus`, which
-   * finds a job whose answer was lost by its label: never two jobs for one execution.
+   * finds a job whose answer was lost by its label, in the location it was created in: never two jobs for one execution.
    */
   async launch(spec: LaunchSpec, _signal?: AbortSignal): Promise<{ readonly logUrl: string }> {
     const settings = settingsForExecution(this.options.settings, spec.config);
     const { labels, changes } = jobLabelsOf(spec);
     if (changes.length > 0) this.options.logger.warn(`labels of ${spec.executionId} changed to fit Vertex AI's label rules: ${changes.join('; ')}`);
     const parent = locationOf(settings);
+    this.lookup.expect(spec.executionId, parent);
     const created = await this.api.createCustomJob(parent, customJobOf(spec, settings, labels));
     if (!created.name) throw new SchedulingError(`CreateCustomJob answered without naming the job of ${spec.executionId}`, { retryable: true });
     this.lookup.remember(spec.executionId, created.name, parent);

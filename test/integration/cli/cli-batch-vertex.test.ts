@@ -63,7 +63,7 @@ describe('CLI on Cloud Batch and Vertex AI: the cloud flags reach the backend', 
     assert.equal(created.labels?.team, 'data');
     const task = created.taskGroups?.[0]?.taskSpec;
     assert.equal(task?.maxRetryCount, 1, '--attempts 2');
-    assert.equal(Number(task?.maxRunDuration?.seconds), 120);
+    assert.equal(Number(task?.maxRunDuration?.seconds), 60, '--timeout 120 over 2 attempts: each attempt gets half');
     assert.equal(Number(task?.computeResource?.cpuMilli), 2000);
     assert.equal(Number(task?.computeResource?.memoryMib), 4096);
     const policy = created.allocationPolicy;

@@ -53,7 +53,7 @@ describe('CLI on Cloud Run: the cloud flags reach the backend', { timeout: 180_0
     assert.deepEqual(task?.vpcAccess?.networkInterfaces, [{ network: 'projects/smartjob-tests/global/networks/default', subnetwork: 'default' }]);
     assert.deepEqual(task?.volumes?.find((v) => v.name === 'staging')?.gcs?.mountOptions, ['only-dir=cli']);
     const [record] = [...fake.state.executions.values()].filter((r) => r.jobName === job.name);
-    assert.equal(Number(record?.execution.template?.timeout?.seconds), 120);
+    assert.equal(Number(record?.execution.template?.timeout?.seconds), 40, '--timeout 120 over 3 attempts: each attempt gets a third');
 
     const status = await fx.cli(['status', '--json', ...cloud, result.executionId]);
     assert.equal(JSON.parse(status.stdout).state, 'SUCCEEDED', status.stderr);

@@ -96,8 +96,8 @@ export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
 /** What a backend declares it honours: the optional settings, and re-running a failed job (`retry.maxAttemptsExecute` > 1). */
 export type BackendSetting = OptionalSetting | 'retry.maxAttemptsExecute';
 
-const RETRY_KEYS: readonly (keyof RetryConfig)[] = ['maxAttempts', 'maxAttemptsSchedule', 'maxAttemptsExecute', 'maxAttemptsDownload'];
-const TIMEOUT_KEYS: readonly (keyof TimeoutConfig)[] = ['timeoutSeconds', 'timeoutSecondsSchedule', 'timeoutSecondsDownload'];
+export const RETRY_KEYS: readonly (keyof RetryConfig)[] = ['maxAttempts', 'maxAttemptsSchedule', 'maxAttemptsExecute', 'maxAttemptsDownload'];
+export const TIMEOUT_KEYS: readonly (keyof TimeoutConfig)[] = ['timeoutSeconds', 'timeoutSecondsSchedule', 'timeoutSecondsDownload'];
 const TOP_KEYS: readonly string[] = ['retry', 'timeout', ...OPTIONAL_SETTINGS];
 
 /** The settings `config` sets that a backend honouring only `supported` ignores, as the service's warning lists them. */

@@ -64,6 +64,7 @@ export const EXECUTION_FLAGS: readonly FlagSpec[] = [
   f('timeout', 'number', 'wall-clock limit of the job (default 3600)', { value: 'SECONDS', field: 'executionConfig.timeout.timeoutSeconds' }),
   f('schedule-timeout', 'number', 'limit of one scheduling attempt (default 120)', { value: 'SECONDS', field: 'executionConfig.timeout.timeoutSecondsSchedule' }),
   f('download-timeout', 'number', 'limit of reading the outputs back (default 600)', { value: 'SECONDS', field: 'executionConfig.timeout.timeoutSecondsDownload' }),
+  f('max-attempts', 'integer', 'default of the three attempt limits below when they are not set', { value: 'N', field: 'executionConfig.retry.maxAttempts' }),
   f('attempts', 'integer', 'attempts of the job where the backend retries tasks (default 1)', { value: 'N', field: 'executionConfig.retry.maxAttemptsExecute' }),
   f('schedule-attempts', 'integer', 'attempts to schedule on transient errors (default 5)', { value: 'N', field: 'executionConfig.retry.maxAttemptsSchedule' }),
   f('download-attempts', 'integer', 'attempts to read the outputs back (default 3)', { value: 'N', field: 'executionConfig.retry.maxAttemptsDownload' }),

@@ -103,6 +103,7 @@ function executionConfigFrom(settings: Settings): ExecutionConfig {
       timeoutSecondsDownload: settings.number('download-timeout'),
     }),
     retry: defined({
+      maxAttempts: settings.number('max-attempts', { integer: true }),
       maxAttemptsExecute: settings.number('attempts', { integer: true }),
       maxAttemptsSchedule: settings.number('schedule-attempts', { integer: true }),
       maxAttemptsDownload: settings.number('download-attempts', { integer: true }),

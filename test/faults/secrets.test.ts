@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type Docker from 'dockerode';
 import { NotSupportedError, ValidationError } from '../../src/domain/errors.js';
 import type { ExecutionResult } from '../../src/domain/result.js';
 import type { ExecutorService } from '../../src/domain/services/executor.service.js';
@@ -29,6 +30,30 @@ function leakCheck(everything: unknown[]): void {
   const text = JSON.stringify(everything, (_, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}\n${v.stack} ${String(v.cause)}` : v));
   assert.ok(text.includes('plain is visible') || text.includes(sha256(SECRET)), 'the check does see what the run gave');
   assert.ok(!text.includes(SECRET), 'the secret leaked');
+}
+
+/** A cloud fake holding the secret version, its GCS fake and a service on them, for one describe; closed after it. */
+function useSecretRefFake<F extends { readonly port: number; readonly secrets: FakeSecretStore; close(): Promise<void> }>(
+  type: 'cloudrun' | 'cloudbatch',
+  start: (bucketDirs: (bucket: string) => string, docker: Docker) => Promise<F>,
+): { fake: F; service: ExecutorService; readonly logger: RecordingLogger } {
+  const ctx = { logger: new RecordingLogger() } as { fake: F; service: ExecutorService; readonly logger: RecordingLogger };
+  let gcs: GcsFake | undefined;
+  before(async () => {
+    const docker = await requireDocker();
+    gcs = await startGcsFake();
+    await mkdir(gcs.bucketDir(BUCKET), { recursive: true });
+    ctx.fake = await start((bucket) => gcs!.bucketDir(bucket), docker);
+    ctx.fake.secrets.versions.set(SECRET_VERSION, SECRET);
+    ctx.service = buildService({ type, grpcPort: ctx.fake.port, gcsEndpoint: gcs.endpoint, stagingBucket: `gs://${BUCKET}` }, ctx.logger);
+  });
+  after(async () => {
+    await ctx.service?.cleanup({ namespace: TEST_NAMESPACE });
+    await ctx.service?.close();
+    await ctx.fake?.close();
+    await gcs?.close();
+  });
+  return ctx;
 }
 
 /** Errors of calls that get secrets wrong: bad names, a clash, a value where a reference belongs, the other backend's kind. */
@@ -120,29 +145,12 @@ describe('faults: secrets are never shown', { timeout: 240_000 }, () => {
   }
 
   describe('Cloud Run: secretRefs (value_source.secret_key_ref), through the official client and the fake', () => {
-    let gcs: GcsFake;
-    let fake: FakeCloudRun;
-    let service: ExecutorService;
-    const logger = new RecordingLogger();
-    before(async () => {
-      const docker = await requireDocker();
-      gcs = await startGcsFake();
-      await mkdir(gcs.bucketDir(BUCKET), { recursive: true });
-      fake = await FakeCloudRun.start({ bucketDirs: (bucket) => gcs.bucketDir(bucket), docker });
-      fake.secrets.versions.set(SECRET_VERSION, SECRET);
-      service = buildService({ type: 'cloudrun', grpcPort: fake.port, gcsEndpoint: gcs.endpoint, stagingBucket: `gs://${BUCKET}` }, logger);
-    });
-    after(async () => {
-      await service?.cleanup({ namespace: TEST_NAMESPACE });
-      await service?.close();
-      await fake?.close();
-      await gcs?.close();
-    });
+    const cr = useSecretRefFake('cloudrun', (bucketDirs, docker) => FakeCloudRun.start({ bucketDirs, docker }));
 
     it('the platform reads the reference; the fake got only the reference; nothing returned or logged holds the value', async () => {
-      const executions = () => [...fake.state.executions.values()].map((r) => r.execution);
+      const executions = () => [...cr.fake.state.executions.values()].map((r) => r.execution);
       const missing = await secretRefScenario({
-        service, logger, secrets: fake.secrets, records: executions,
+        service: cr.service, logger: cr.logger, secrets: cr.fake.secrets, records: executions,
         tokenAsRecorded: () => executions().flatMap((e) => e.template?.containers?.[0]?.env ?? []).filter((e) => e.name === 'TOKEN')
           .map((e) => [e.value ?? '', e.valueSource?.secretKeyRef]),
       }, ['', { secret: `projects/${TEST_PROJECT}/secrets/api-token`, version: '2' }]);
@@ -151,34 +159,17 @@ describe('faults: secrets are never shown', { timeout: 240_000 }, () => {
   });
 
   describe('Cloud Batch: secretRefs (Environment.secret_variables), through the official client and the fake', () => {
-    let gcs: GcsFake;
-    let fake: FakeCloudBatch;
-    let service: ExecutorService;
-    const logger = new RecordingLogger();
-    before(async () => {
-      const docker = await requireDocker();
-      gcs = await startGcsFake();
-      await mkdir(gcs.bucketDir(BUCKET), { recursive: true });
-      fake = await FakeCloudBatch.start({ bucketDirs: (bucket) => gcs.bucketDir(bucket), docker });
-      fake.secrets.versions.set(SECRET_VERSION, SECRET);
-      service = buildService({ type: 'cloudbatch', grpcPort: fake.port, gcsEndpoint: gcs.endpoint, stagingBucket: `gs://${BUCKET}` }, logger);
-    });
-    after(async () => {
-      await service?.cleanup({ namespace: TEST_NAMESPACE });
-      await service?.close();
-      await fake?.close();
-      await gcs?.close();
-    });
+    const cb = useSecretRefFake('cloudbatch', (bucketDirs, docker) => FakeCloudBatch.start({ bucketDirs, docker }));
 
     it('Batch reads the reference; CreateJob held only the reference; nothing returned or logged holds the value', async () => {
-      const jobs = () => [...fake.state.jobs.values()].map((r) => r.job);
+      const jobs = () => [...cb.fake.state.jobs.values()].map((r) => r.job);
       const mains = () => jobs().map((j) => j.taskGroups?.[0]?.taskSpec?.runnables?.at(-1)?.environment);
       const missing = await secretRefScenario({
-        service, logger, secrets: fake.secrets, records: jobs,
+        service: cb.service, logger: cb.logger, secrets: cb.fake.secrets, records: jobs,
         tokenAsRecorded: () => mains().map((env) => [env?.variables?.TOKEN, env?.secretVariables]),
       }, [undefined, { TOKEN: SECRET_VERSION }]);
       assert.match(missing.message ?? '', /Batch exit code 50000/);
-      const failedTask = [...fake.state.jobs.values()].find((r) => r.job.status?.state === 'FAILED')?.tasks[0]?.task.status?.statusEvents ?? [];
+      const failedTask = [...cb.fake.state.jobs.values()].find((r) => r.job.status?.state === 'FAILED')?.tasks[0]?.task.status?.statusEvents ?? [];
       assert.ok(failedTask.some((e) => e.description?.includes(`Secret version projects/${TEST_PROJECT}/secrets/absent/versions/1 was not found`)), JSON.stringify(failedTask));
     });
   });

@@ -16,6 +16,7 @@ import { buildResult, readJsonOutput } from './collect-result.js';
 import { ExecutionEvents, type ExecutionEventListener, type ExecutionEventType, type ExecutionTracker } from './execution-events.js';
 import type { ItemSource } from './fan-out.js';
 import { launchWithRetry } from './launch.js';
+import { listExecutions } from './list-executions.js';
 import { mapRuns, type MapItem, type MapOptions, type MapOutcome } from './map-runs.js';
 import { planExecution, type ExecutionPlan, type RunOptions, type ScheduleOptions } from './plan.js';
 import { runArray, type ArrayOptions, type ArrayResult } from './run-array.js';
@@ -175,8 +176,9 @@ export class ExecutorService {
     else yield* executor.logs(executionId, options);
   }
 
+  /** The backend's executions, and the finished `run`s it forgot but whose status is kept (Docker); newest first. */
   list(filter: ListFilter = {}): Promise<readonly ExecutionStatus[]> {
-    return this.deps.executor.list(filter);
+    return listExecutions(this.deps.executor, this.deps.storage, filter);
   }
 
   /** Removes finished executions' backend objects and staging directories; never a running one. */

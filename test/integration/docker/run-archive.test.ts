@@ -42,6 +42,23 @@ describe('Docker backend: what a run() keeps once its container is gone', () => 
     assert.equal(last, 'line 99999 of a rather long log');
   });
 
+  it('list shows finished run() executions from their kept status, with the filters, until cleanup removes them', async () => {
+    const ns = `${TEST_NAMESPACE}l`;
+    const ok = await fx.service.run({ ...job('listed', 'true'), namespace: ns });
+    const failed = await fx.service.run({ ...job('listed', 'exit 4'), namespace: ns });
+    const other = await fx.service.run({ ...job('listed-too', 'true'), namespace: ns });
+    const lookalike = await fx.service.run({ ...job('too', 'true'), namespace: `${ns}-listed` }); // same directory prefix
+    const ids = (statuses: readonly { executionId: string }[]) => statuses.map((s) => s.executionId);
+    assert.deepEqual(ids(await fx.service.list({ namespace: ns })), [other.executionId, failed.executionId, ok.executionId], 'newest first');
+    assert.deepEqual(ids(await fx.service.list({ namespace: ns, name: 'listed' })), [failed.executionId, ok.executionId]);
+    const failedOnly = await fx.service.list({ namespace: ns, states: ['FAILED'] });
+    assert.deepEqual(failedOnly.map((s) => [s.executionId, s.state, s.exitCode]), [[failed.executionId, 'FAILED', 4]]);
+    assert.ok(ids(await fx.service.list()).includes(lookalike.executionId), 'no filter: every namespace');
+    await fx.service.cleanup({ namespace: ns });
+    await fx.service.cleanup({ namespace: `${ns}-listed` });
+    assert.deepEqual(await fx.service.list({ namespace: ns }), []);
+  });
+
   it('cleanup removes the staging directories of run() executions and the date and time directories left empty', async () => {
     const ns = `${TEST_NAMESPACE}c`;
     const done = await fx.service.run({ ...job('gone', 'echo bye'), namespace: ns });

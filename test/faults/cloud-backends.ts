@@ -132,7 +132,8 @@ async function deleteElsewhere(backend: CloudBackend, fake: FakeGrpcBackend<stri
       const [name] = [...(fake as unknown as FakeCloudBatch).state.jobs].find(([, r]) => carries(r.job.labels))!;
       const client = new (await import('@google-cloud/batch')).v1.BatchServiceClient(options);
       try {
-        await client.deleteJob({ name });
+        const [operation] = await client.deleteJob({ name });
+        await operation.promise(); // done once the job is gone (DELETION_IN_PROGRESS before)
       } finally {
         await client.close();
       }

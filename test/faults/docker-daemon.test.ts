@@ -76,7 +76,7 @@ describe('faults: the Docker daemon goes away', { timeout: 240_000 }, () => {
     await assert.rejects(running, (e: unknown) => e instanceof BackendUnavailableError && /still after \d+ s.*attach to it/.test(e.message));
     await daemon.start({ liveRestore: true });
     const listed = await service.list({ namespace: TEST_NAMESPACE });
-    assert.deepEqual(listed.map((s) => s.executionId), [executionId], 'the execution is listed, not lost');
+    assert.ok(listed.some((s) => s.executionId === executionId), 'the execution is listed, not lost');
     const truth = await service.attach(executionId);
     assert.deepEqual([truth.state, truth.jsonOutput], ['SUCCEEDED', { late: true }], 'the container survived the stop and finished');
     assert.ok((await service.cleanup({ namespace: TEST_NAMESPACE })).removed.includes(executionId));

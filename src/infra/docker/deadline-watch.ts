@@ -5,6 +5,8 @@ import type { ExecutionStatus } from '../../domain/result.js';
 /** After the deadline: the container has had time to be stopped and reported by the check. */
 const MARGIN_MS = 100;
 const MAX_WATCHED = 10_000;
+/** setTimeout fires at once past this (about 24.8 days): a later deadline is looked at again then. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * Stops an execution nobody waits on (a forgotten one) at its deadline, while this process lives. The timers are
@@ -31,7 +33,7 @@ export class DeadlineWatch {
         (status) => { if (status && !isFinal(status.state)) this.arm(executionId, this.deadlineOf(status)); },
         (error: unknown) => this.logger?.warn(`could not stop execution ${executionId} at its deadline (the next getStatus, list or attach will): ${String(error)}`),
       );
-    }, Math.max(0, deadline - Date.now()) + MARGIN_MS);
+    }, Math.min(MAX_DELAY_MS, Math.max(0, deadline - Date.now()) + MARGIN_MS));
     timer.unref();
     this.timers.set(executionId, timer);
   }

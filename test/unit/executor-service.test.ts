@@ -157,6 +157,28 @@ describe('ExecutorService lifecycle (in-memory ports)', () => {
     assert.equal((await first.result).state, 'SUCCEEDED');
   });
 
+  it('many executions queued on one signal: one abort listener on it (no MaxListeners warning), and the abort still cancels each', async () => {
+    const { service, executor } = harness(4);
+    executor.autoFinish = () => undefined;
+    const controller = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const runs = Array.from({ length: 30 }, () => service.run(job, { signal: controller.signal }));
+      while (executor.running() === 0) await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => setImmediate(r));
+      controller.abort();
+      const results = await Promise.all(runs);
+      assert.deepEqual(new Set(results.map((r) => r.state)), new Set(['CANCELLED']));
+      assert.equal(executor.launchCalls, 4, 'only the first four were launched');
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings.filter((name) => name === 'MaxListenersExceededWarning'), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('getStatus / attach / cancel of an unknown id throw NotFoundError naming the id', async () => {
     const { service } = harness();
     for (const call of [() => service.getStatus('nope'), () => service.attach('nope'), () => service.cancel('nope')]) {

@@ -10,6 +10,7 @@ import type { StoragePort } from '../ports/storage.port.js';
 import type { ExecutionResult, ExecutionStatus, SchedulingDetails } from '../result.js';
 import { optionalObject, optionalPositiveInteger } from '../validation.js';
 import { readTaskResults } from './array-tasks.js';
+import { AbortRelay } from './abort-relay.js';
 import { archiveExecution, findArchivedDirectory, readArchivedLogs, readArchivedStatus } from './archive.js';
 import { cleanupExecutions, type CleanupOptions } from './cleanup.js';
 import { buildResult, readJsonOutput } from './collect-result.js';
@@ -55,6 +56,8 @@ const EXECUTION_ID_RULE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Runs jobs on one backend: validate, stage, launch (with retries), wait, collect the result. */
 export class ExecutorService {
   private readonly limit: LimitFunction;
+  /** One listener per caller signal for the executions queued on it. */
+  private readonly queuedAborts = new AbortRelay();
   private readonly maxWorkers: number;
   private readonly now: () => Date;
   private readonly events: ExecutionEvents;
@@ -140,9 +143,9 @@ export class ExecutorService {
         begun = true;
         settle(this.settleUnstarted(plan, onScheduled, this.events.track(this.backend, plan.execution)));
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopListening = signal ? this.queuedAborts.on(signal, onAbort) : undefined;
       this.limit(() => {
-        signal?.removeEventListener('abort', onAbort);
+        stopListening?.();
         if (begun) return undefined; // settled by the abort while it waited
         begun = true;
         return this.lifecycle(plan, onScheduled);

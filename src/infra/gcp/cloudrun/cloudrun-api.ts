@@ -1,6 +1,6 @@
 import type { ExecutionsClient, JobsClient, TasksClient, protos } from '@google-cloud/run';
 import { abortable } from '../../shared/abort.js';
-import { gaxCall, gaxPaged, LazyClients } from '../shared/gax-call.js';
+import { gaxCall, gaxPageList, gaxPaged, LazyClients } from '../shared/gax-call.js';
 import { GrpcCode } from '../shared/gax-errors.js';
 import { DEFAULT_CALL_RETRY, type CallRetrySettings } from '../shared/gax-retry.js';
 import type { GcpClientOptions } from '../shared/gcp-options.js';
@@ -20,12 +20,6 @@ interface Clients {
   readonly jobs: JobsClient;
   readonly executions: ExecutionsClient;
   readonly tasks: TasksClient;
-}
-
-/** One page of a ListExecutions answer. */
-export interface ExecutionsPage {
-  readonly executions: readonly RunExecution[];
-  readonly nextPageToken: string | undefined;
 }
 
 /** What RunJob did: started an execution (named, when the answer says so), or found its Job gone. */
@@ -106,17 +100,12 @@ export class CloudRunApi {
 
   /** The executions of a job, or with `<location>/jobs/-` of every job of a location, newest first; a deleted job has none. */
   listExecutions(parent: string, pageSize?: number): AsyncIterable<RunExecution> {
-    return gaxPaged(`listing the Cloud Run executions of ${parent}`, async (pageToken) =>
-      (await this.executions()).listExecutions({ parent, pageSize, pageToken }, NO_AUTO_PAGINATION), { tolerated: [GrpcCode.NOT_FOUND], retry: this.retry });
+    return gaxPaged(`listing the Cloud Run executions of ${parent}`, this.executionsPage(parent, pageSize), { tolerated: [GrpcCode.NOT_FOUND], retry: this.retry });
   }
 
-  /** One page of ListExecutions (newest first), for callers that count their calls; a deleted job has none. */
-  listExecutionsPage(parent: string, pageSize: number | undefined, pageToken: string | undefined): Promise<ExecutionsPage> {
-    const gone = new Map([[GrpcCode.NOT_FOUND, { executions: [], nextPageToken: undefined }]]);
-    return gaxCall(`listing the Cloud Run executions of ${parent}`, 'call', async () => {
-      const [executions, , response] = await (await this.executions()).listExecutions({ parent, pageSize, pageToken }, NO_AUTO_PAGINATION);
-      return { executions, nextPageToken: response?.nextPageToken || undefined };
-    }, gone, this.retry);
+  /** The same listing page by page, one call each (asked for only when iterated to), for callers that cap their calls. */
+  listExecutionPages(parent: string, pageSize?: number): AsyncIterable<readonly RunExecution[]> {
+    return gaxPageList(`listing the Cloud Run executions of ${parent}`, this.executionsPage(parent, pageSize), { tolerated: [GrpcCode.NOT_FOUND], retry: this.retry });
   }
 
   /** Whether a job has any execution left (one page of one). */
@@ -174,6 +163,10 @@ export class CloudRunApi {
       const [operation] = await (await this.jobs()).deleteJob({ name });
       await operation.promise();
     }, GONE, this.retry);
+  }
+
+  private executionsPage(parent: string, pageSize: number | undefined) {
+    return async (pageToken: string | undefined) => (await this.executions()).listExecutions({ parent, pageSize, pageToken }, NO_AUTO_PAGINATION);
   }
 
   /** Closes the gRPC channels (only if a client was ever created). */

@@ -6,11 +6,9 @@ import type { CloudRunApi, RunExecution } from './cloudrun-api.js';
  * must stay within a known cost caps the pages instead. The caller may stop earlier.
  */
 export async function* executionPages(api: CloudRunApi, parent: string, maxPages: number, pageSize?: number): AsyncIterable<readonly RunExecution[]> {
-  let pageToken: string | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const answer = await api.listExecutionsPage(parent, pageSize, pageToken);
-    yield answer.executions;
-    if (!answer.nextPageToken) return;
-    pageToken = answer.nextPageToken;
+  let read = 0;
+  for await (const page of api.listExecutionPages(parent, pageSize)) {
+    yield page;
+    if (++read >= maxPages) return;
   }
 }

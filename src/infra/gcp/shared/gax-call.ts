@@ -34,6 +34,11 @@ export interface GaxPagedOptions {
 
 /** Iterates a paged listing one page per call (stop iterating to stop paging), translating its failure. */
 export async function* gaxPaged<T>(doing: string, fetchPage: (pageToken: string | undefined) => Promise<GaxPage<T>>, options: GaxPagedOptions = {}): AsyncIterable<T> {
+  for await (const page of gaxPageList(doing, fetchPage, options)) yield* page;
+}
+
+/** The same listing as whole pages, for a caller that counts (and caps) its calls: the next page is asked for only when iterated to. */
+export async function* gaxPageList<T>(doing: string, fetchPage: (pageToken: string | undefined) => Promise<GaxPage<T>>, options: GaxPagedOptions = {}): AsyncIterable<readonly T[]> {
   let pageToken: string | undefined;
   do {
     let page: GaxPage<T>;
@@ -44,7 +49,7 @@ export async function* gaxPaged<T>(doing: string, fetchPage: (pageToken: string 
       if (options.tolerated?.includes(grpcCodeOf(error) ?? -1)) return;
       throw translateGaxError(error, doing);
     }
-    yield* page[0];
+    yield page[0];
     pageToken = page[1]?.pageToken || undefined;
   } while (pageToken);
 }

@@ -12,7 +12,7 @@ import { EXIT, exitCodeOfError } from './exit-codes.js';
 import { fileKey, GLOBAL_FLAGS } from './flags.js';
 import { commandHelp, overviewHelp } from './help.js';
 import { Output } from './output.js';
-import { Settings } from './settings.js';
+import { booleanWord, Settings } from './settings.js';
 import { UsageError } from './usage-error.js';
 
 const FILE_KEYS = new Set([...EVERY_FLAG.filter((f) => f.inFile !== false).map(fileKey), 'args']);
@@ -57,7 +57,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
 function wantsJson(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   const end = argv.indexOf('--');
   if ((end === -1 ? argv : argv.slice(0, end)).includes('--json')) return true;
-  return ['1', 'true', 'yes'].includes((env.SMARTJOB_JSON ?? '').toLowerCase());
+  return booleanWord(env.SMARTJOB_JSON ?? '') === true;
 }
 
 function print(text: string): number {

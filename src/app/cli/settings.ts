@@ -47,9 +47,8 @@ export class Settings {
     const found = this.scalar(name);
     if (found === undefined) return false;
     if (typeof found.value === 'boolean') return found.value;
-    const text = String(found.value).toLowerCase();
-    if (['1', 'true', 'yes'].includes(text)) return true;
-    if (['0', 'false', 'no', ''].includes(text)) return false;
+    const value = booleanWord(String(found.value));
+    if (value !== undefined) return value;
     throw this.error(found, `must be true or false, got '${String(found.value)}'`);
   }
 
@@ -153,4 +152,12 @@ export class Settings {
   private error(found: Sourced<unknown>, rule: string): UsageError {
     return new UsageError(found.flag, rule, found.via);
   }
+}
+
+/** A boolean as a variable or the config file spells it; undefined when it is none. */
+export function booleanWord(text: string): boolean | undefined {
+  const word = text.toLowerCase();
+  if (['1', 'true', 'yes'].includes(word)) return true;
+  if (['0', 'false', 'no', ''].includes(word)) return false;
+  return undefined;
 }

@@ -14,7 +14,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
  * getStatus, list or attach of any process enforces the deadline instead.
  */
 export class DeadlineWatch {
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly timers = new Map<string, { readonly timer: ReturnType<typeof setTimeout>; readonly deadline: number }>();
 
   /** `check` enforces the deadline (stops the execution if it is past) and returns the status it then has. */
   constructor(
@@ -35,11 +35,14 @@ export class DeadlineWatch {
       );
     }, Math.min(MAX_DELAY_MS, Math.max(0, deadline - Date.now()) + MARGIN_MS));
     timer.unref();
-    this.timers.set(executionId, timer);
+    this.timers.set(executionId, { timer, deadline });
   }
 
-  disarm(executionId: string): void {
-    clearTimeout(this.timers.get(executionId));
+  /** Stops watching; returns the deadline it was watched for (undefined when it was not), to arm it again later. */
+  disarm(executionId: string): number | undefined {
+    const watched = this.timers.get(executionId);
+    clearTimeout(watched?.timer);
     this.timers.delete(executionId);
+    return watched?.deadline;
   }
 }

@@ -98,6 +98,17 @@ export class DockerExecutorAdapter implements ExecutorPort {
    * left as it is, for a later `attach`.
    */
   async wait(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
+    // A waiter stops the container at its deadline itself: the watch would only stop it a second time.
+    const watched = this.deadlines.disarm(executionId);
+    try {
+      return await this.follow(executionId, options);
+    } catch (error) {
+      if (watched !== undefined) this.deadlines.arm(executionId, watched); // nobody waits any more (abort, daemon gone)
+      throw error;
+    }
+  }
+
+  private async follow(executionId: string, options?: WaitOptions): Promise<ExecutionStatus> {
     const signal = options?.signal;
     let onRunning = options?.onRunning;
     let unreachableSince: number | undefined;
